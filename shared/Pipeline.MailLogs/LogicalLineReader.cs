@@ -1,0 +1,221 @@
+namespace Pipeline.MailLogs;
+
+/// <summary>One logical line: a physical line that starts with a recognised prefix plus any wrapped tails.</summary>
+public readonly ref struct LogicalLine
+{
+    /// <summary>The text, tails joined, without line terminators. Valid until the next read.</summary>
+    public readonly ReadOnlySpan<byte> Text;
+    /// <summary>1-based number of the first physical line.</summary>
+    public readonly long LineNumber;
+    /// <summary>How many physical lines were joined (1 when not wrapped).</summary>
+    public readonly int PhysicalLines;
+    /// <summary>Byte offset of the first physical line in the stream.</summary>
+    public readonly long Offset;
+    /// <summary>0 for a whole line; 1, 2, ... for the pieces of a physical line longer than the reader's limit.</summary>
+    public readonly int Piece;
+
+    internal LogicalLine(ReadOnlySpan<byte> text, long lineNumber, int physicalLines, long offset, int piece)
+    {
+        Text = text;
+        LineNumber = lineNumber;
+        PhysicalLines = physicalLines;
+        Offset = offset;
+        Piece = piece;
+    }
+}
+
+/// <summary>
+/// Reads a mail_logs stream into logical lines. A physical line that does not start with a recognised prefix
+/// continues the previous one (LOGFORMAT.md section 1): it is joined with one space, or as is when it starts with
+/// a blank (an embedded newline). Blank lines are counted and skipped. A physical line longer than the limit is
+/// cut into pieces, each returned with <see cref="LogicalLine.Piece"/> set, so that nothing is lost.
+/// Joins are done in place in the read buffer, so unwrapped lines are never copied.
+/// </summary>
+public sealed class LogicalLineReader : IDisposable
+{
+    /// <summary>Default limit for one logical line.</summary>
+    public const int DefaultMaxLineBytes = 4 * 1024 * 1024;
+
+    private const int ReadSize = 256 * 1024;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly int _maxLine;
+    private byte[] _buf;
+    private long _bufBase;       // stream offset of _buf[0]
+    private int _dataEnd;        // valid bytes in _buf
+    private int _scan;           // start of the next unread physical line
+    private bool _eof;
+
+    // The logical line being assembled (it cannot be returned until the next physical line is seen).
+    private int _pendStart = -1;
+    private int _pendLength;
+    private long _pendLineNumber;
+    private int _pendPhysical;
+    private int _pendPiece;
+
+    private long _lineNumber;    // physical lines consumed
+    private int _nextPiece;      // > 0 while cutting an over-long physical line
+
+    /// <summary>Reads from <paramref name="stream"/>.</summary>
+    public LogicalLineReader(Stream stream, int maxLineBytes = DefaultMaxLineBytes, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _maxLine = maxLineBytes;
+        _buf = new byte[Math.Min(ReadSize * 2, maxLineBytes + ReadSize)];
+    }
+
+    /// <summary>Physical lines read so far (including blank ones and wrapped tails).</summary>
+    public long PhysicalLines => _lineNumber;
+
+    /// <summary>Blank physical lines skipped.</summary>
+    public long BlankLines { get; private set; }
+
+    /// <summary>Logical lines returned.</summary>
+    public long LogicalLines { get; private set; }
+
+    /// <summary>Physical lines that continued a previous line.</summary>
+    public long WrappedLines { get; private set; }
+
+    /// <summary>Bytes consumed from the stream.</summary>
+    public long BytesRead => _bufBase + _scan;
+
+    /// <summary>Reads the next logical line; false at the end of the stream.</summary>
+    public bool TryRead(out LogicalLine line)
+    {
+        while (true)
+        {
+            if (!NextPhysical(out int start, out int length, out int piece))
+            {
+                if (_pendStart >= 0) return Emit(out line);
+                line = default;
+                return false;
+            }
+            if (length == 0 && piece == 0)
+            {
+                BlankLines++;
+                continue;
+            }
+            var text = _buf.AsSpan(start, length);
+            if (_pendStart < 0)
+            {
+                Pend(start, length, piece);
+                continue;
+            }
+            // A piece of an over-long line, a new prefix, or a tail that would overflow: the pending line is done.
+            bool continues = piece <= 1 && _pendPiece == 0 && !MailLogParser.IsLineStart(text)
+                             && _pendLength + 1 + length <= _maxLine;
+            if (!continues)
+            {
+                bool result = Emit(out line);
+                Pend(start, length, piece);
+                return result;
+            }
+            Join(start, length);
+        }
+    }
+
+    private void Pend(int start, int length, int piece)
+    {
+        _pendStart = start;
+        _pendLength = length;
+        _pendLineNumber = _lineNumber;
+        _pendPhysical = 1;
+        _pendPiece = piece;
+    }
+
+    private bool Emit(out LogicalLine line)
+    {
+        line = new LogicalLine(_buf.AsSpan(_pendStart, _pendLength), _pendLineNumber, _pendPhysical,
+            _bufBase + _pendStart, _pendPiece);
+        _pendStart = -1;
+        LogicalLines++;
+        return true;
+    }
+
+    /// <summary>Appends a wrapped tail to the pending line in place (the tail always lies after it in the buffer).</summary>
+    private void Join(int start, int length)
+    {
+        int at = _pendStart + _pendLength;
+        byte first = _buf[start];
+        bool embedded = first == (byte)' ' || first == (byte)'\t';
+        if (!embedded) _buf[at++] = (byte)' ';
+        if (at != start) Buffer.BlockCopy(_buf, start, _buf, at, length);
+        _pendLength = at + length - _pendStart;
+        _pendPhysical++;
+        WrappedLines++;
+    }
+
+    /// <summary>The next physical line in the buffer (terminator stripped), reading more when needed.</summary>
+    private bool NextPhysical(out int start, out int length, out int piece)
+    {
+        while (true)
+        {
+            int nl = _scan < _dataEnd ? _buf.AsSpan(_scan, _dataEnd - _scan).IndexOf((byte)'\n') : -1;
+            int avail = _dataEnd - _scan;
+            if (nl >= 0 && nl <= _maxLine)
+            {
+                start = _scan;
+                length = nl;
+                if (length > 0 && _buf[start + length - 1] == (byte)'\r') length--;
+                _scan += nl + 1;
+                piece = _nextPiece > 0 ? _nextPiece + 1 : 0;
+                _nextPiece = 0;
+                _lineNumber += piece <= 1 ? 1 : 0;
+                return true;
+            }
+            if (nl < 0 && avail > _maxLine || nl > _maxLine)
+            {
+                // Over-long physical line: hand out a piece of it; the next piece continues its numbering.
+                start = _scan;
+                length = _maxLine;
+                _scan += _maxLine;
+                _nextPiece++;
+                piece = _nextPiece;
+                if (piece == 1) _lineNumber++;
+                return true;
+            }
+            if (_eof)
+            {
+                if (avail == 0) { start = length = piece = 0; return false; }
+                start = _scan;
+                length = avail;
+                if (_buf[start + length - 1] == (byte)'\r') length--;
+                _scan = _dataEnd;
+                piece = _nextPiece > 0 ? _nextPiece + 1 : 0;
+                _nextPiece = 0;
+                _lineNumber += piece <= 1 ? 1 : 0;
+                return true;
+            }
+            Fill();
+        }
+    }
+
+    private void Fill()
+    {
+        // Keep the pending logical line and the unread bytes; drop everything before them.
+        int keep = _pendStart >= 0 ? Math.Min(_pendStart, _scan) : _scan;
+        if (keep > 0)
+        {
+            Buffer.BlockCopy(_buf, keep, _buf, 0, _dataEnd - keep);
+            _dataEnd -= keep;
+            _scan -= keep;
+            if (_pendStart >= 0) _pendStart -= keep;
+            _bufBase += keep;
+        }
+        if (_buf.Length - _dataEnd < ReadSize / 4)
+            Array.Resize(ref _buf, _buf.Length * 2);
+        int n = _stream.Read(_buf, _dataEnd, _buf.Length - _dataEnd);
+        if (n <= 0) _eof = true;
+        else _dataEnd += n;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_leaveOpen) _stream.Dispose();
+    }
+}
