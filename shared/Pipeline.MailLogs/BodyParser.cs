@@ -87,8 +87,7 @@ internal static class BodyParser
 
     private static Result Mid(ref Cursor c, ParseContext ctx, ref LogEvent e)
     {
-        if (!c.Long(out e.Mid)) return Malformed;
-        if (!c.Blanks()) return Unknown;
+        if (!c.Long(out e.Mid) || !c.Blanks()) return Malformed;
         switch (c.Line[c.Pos])
         {
             case (byte)'I':
@@ -363,7 +362,9 @@ internal static class BodyParser
     {
         if (c.Lit("too big ("u8))
         {
+            int sizes = c.Pos;
             if (!c.Long(out e.Size)) return Malformed;
+            c.Pos = sizes; // the detail keeps "size/limit"
             e.Type = LineType.ScanSkippedTooBig;
             c.Until(")"u8, out e.Detail);
             c.SkipBlanks();

@@ -209,6 +209,7 @@ internal ref struct Cursor
 
     public readonly TextRange Trim(int start, int end)
     {
+        if (end < start) end = start;
         while (start < end && IsBlank(Line[start])) start++;
         while (end > start && IsBlank(Line[end - 1])) end--;
         return new TextRange(start, end - start);

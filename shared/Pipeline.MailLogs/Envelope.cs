@@ -102,7 +102,7 @@ internal static class Envelope
         }
         else if (!c.Lit("-"u8)) return -1;
         c.SkipBlanks();
-        if (c.Lit("\xEF\xBB\xBF"u8)) { } // BOM before a UTF-8 MSG
+        c.Lit([0xEF, 0xBB, 0xBF]); // BOM before a UTF-8 MSG
         int body = c.Pos;
         // The MSG may repeat the subscription tag ("mail_logs: Info: ...").
         int afterTag = SkipTag(line, body);

@@ -1,0 +1,170 @@
+using System.Text;
+
+namespace Pipeline.MailLogs.Tests;
+
+public class EnvelopeTests
+{
+    [Theory]
+    [InlineData("Mon Apr 1 12:00:00 2014 Info: DCID 123456 close", "2014-04-01T12:00:00Z")]
+    [InlineData("Wed Sep  6 13:13:16 2023 Debug: DCID 14 close", "2023-09-06T13:13:16Z")]
+    [InlineData("Wed Sep 6 13:13:16 2023 Debug: DCID 14 close", "2023-09-06T13:13:16Z")]
+    [InlineData("Fri Sep 13 15:08:02 2013 Info: DCID 12345 close", "2013-09-13T15:08:02Z")]
+    public void File_format_with_padded_or_collapsed_day(string line, string utc)
+    {
+        var p = new Parsed(line);
+        Assert.Equal("dcid_close", p.Field("action"));
+        Assert.Equal(EnvelopeKind.File, p.Event.Envelope);
+        Assert.Equal(utc, p.Field("time"));
+    }
+
+    [Theory]
+    [InlineData("Wed Nov 19 09:16:38 2014 Info: DCID 1 close", "Info")]
+    [InlineData("Wed Nov 19 09:16:38 2014 Warning: DCID 1 close", "Warning")]
+    [InlineData("Wed Nov 19 09:16:38 2014 Critical: DCID 1 close", "Critical")]
+    [InlineData("Wed Nov 19 09:16:38 2014 Debug: DCID 1 close", "Debug")]
+    [InlineData("Wed Nov 19 09:16:38 2014 Trace: DCID 1 close", "Trace")]
+    public void Levels(string line, string level) => Assert.Equal(level, new Parsed(line).Field("level"));
+
+    [Fact]
+    public void Syslog_without_host_or_year_takes_the_year_from_the_reference_time()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2026, 3, 18, 0, 0, 0, DateTimeKind.Utc));
+        var p = new Parsed("<166>Mar 17 18:24:37 mail_logs: Info: Start MID 6 ICID 5", ctx);
+        p.AssertFields("action=message_start;mid=6;icid=5;host=-;tag=mail_logs;time=2026-03-17T18:24:37Z;envelope=Syslog3164;level=Info");
+    }
+
+    [Fact]
+    public void Syslog_with_pri_host_and_tag()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2025, 11, 25, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("<94>Nov 24 14:22:57 esa01.example.net mail_logs: Info: Start MID 204841507 ICID 146047847", ctx)
+            .AssertFields("action=message_start;mid=204841507;icid=146047847;host=esa01.example.net;tag=mail_logs;time=2025-11-24T14:22:57Z");
+    }
+
+    [Fact]
+    public void Syslog_with_year_host_and_custom_subscription_tag()
+    {
+        new Parsed("Oct 19 06:33:29 2011 mx07.example.net syslog_mail: Info: Start MID 1416566008 ICID 2106327026")
+            .AssertFields("action=message_start;host=mx07.example.net;tag=syslog_mail;time=2011-10-19T06:33:29Z;envelope=Syslog3164");
+    }
+
+    [Fact]
+    public void Syslog_with_ip_host_and_padded_day()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2024, 8, 3, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("Aug  2 23:59:52 10.0.1.1 MAIL_SecurityAudit: Info: MID 308049623 using engine: SPF Verdict Cache using cached verdict", ctx)
+            .AssertFields("action=engine_verdict;mid=308049623;host=10.0.1.1;tag=MAIL_SecurityAudit;time=2024-08-02T23:59:52Z;engine=SPF");
+    }
+
+    [Fact]
+    public void Syslog_host_without_tag()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2024, 8, 3, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("Aug  2 23:59:52 esa02 Info: DCID 4 close", ctx).AssertFields("action=dcid_close;host=esa02;tag=-");
+    }
+
+    [Fact]
+    public void Rfc5424_with_offset_and_fraction()
+    {
+        new Parsed("<134>1 2026-03-10T09:00:00.123+01:00 esa01.example.net mail_logs - - - Info: Start MID 1 ICID 2")
+            .AssertFields("action=message_start;mid=1;icid=2;host=esa01.example.net;tag=mail_logs;envelope=Syslog5424;level=Info");
+        var e = new Parsed("<134>1 2026-03-10T09:00:00.123+01:00 esa01 mail_logs - - - Info: Start MID 1 ICID 2").Event;
+        Assert.Equal(new DateTime(2026, 3, 10, 8, 0, 0, 123, DateTimeKind.Utc).Ticks, e.UtcTicks);
+    }
+
+    [Fact]
+    public void Rfc5424_with_structured_data_bom_and_repeated_tag()
+    {
+        new Parsed("<134>1 2026-03-10T09:00:00Z esa01 - 1234 ID47 [meta sequenceId=\"1\" note=\"a \\] b\"][x y=\"z\"] \uFEFFmail_logs: Info: DCID 9 close")
+            .AssertFields("action=dcid_close;dcid=9;host=esa01;tag=mail_logs;time=2026-03-10T09:00:00Z");
+    }
+
+    [Fact]
+    public void Time_offset_header_makes_the_following_lines_utc_and_the_configured_offset_is_the_default()
+    {
+        var ctx = new ParseContext(utcOffsetSeconds: 3600);
+        // Before any header the configured offset applies (local 10:00 at UTC+1 = 09:00Z).
+        new Parsed("Wed Nov 19 10:00:00 2014 Info: DCID 1 close", ctx).AssertFields("time=2014-11-19T09:00:00Z");
+        var header = new Parsed("Wed Nov 19 09:16:46 2014 Info: Time offset from UTC: -21600 seconds", ctx);
+        header.AssertFields("action=time_offset;utc_offset=-21600;time=2014-11-19T15:16:46Z");
+        Assert.Equal(-21600, ctx.UtcOffsetSeconds);
+        new Parsed("Wed Nov 19 09:16:38 2014 Info: Start MID 24611417 ICID 60140120", ctx).AssertFields("time=2014-11-19T15:16:38Z");
+        // pending till is appliance-local too.
+        new Parsed("Wed Nov 19 09:16:38 2014 Info: MID 3 to RID [0] pending till Wed Nov 19 09:46:38 2014 [Default]", ctx)
+            .AssertFields("pending_till=2014-11-19T15:46:38Z");
+    }
+
+    [Fact]
+    public void Version_header_sets_the_identity()
+    {
+        var ctx = new ParseContext();
+        new Parsed("Wed Nov 19 09:16:46 2014 Info: Version: 7.6.3-019 SN: 420D4FEA709365BFB3E3-0AF2EE5E700E", ctx);
+        Assert.Equal("7.6.3-019", ctx.Version);
+        Assert.Equal("420D4FEA709365BFB3E3-0AF2EE5E700E", ctx.Serial);
+    }
+
+    [Fact]
+    public void Year_less_times_roll_over_at_new_year()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2027, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("<22>Dec 31 23:59:58 esa01 mail_logs: Info: DCID 1 close", ctx).AssertFields("time=2026-12-31T23:59:58Z");
+        new Parsed("<22>Dec 31 23:59:59 esa01 mail_logs: Info: DCID 2 close", ctx).AssertFields("time=2026-12-31T23:59:59Z");
+        new Parsed("<22>Jan  1 00:00:01 esa01 mail_logs: Info: DCID 3 close", ctx).AssertFields("time=2027-01-01T00:00:01Z");
+        // A late line from the old year after the rollover stays in the old year.
+        new Parsed("<22>Dec 31 23:59:59 esa01 mail_logs: Info: DCID 4 close", ctx).AssertFields("time=2026-12-31T23:59:59Z");
+    }
+
+    [Theory]
+    [InlineData(2026, 6, 15, "Jun 15 10:00:00", "2026-06-15T10:00:00Z")]
+    [InlineData(2026, 6, 15, "Jul  1 10:00:00", "2026-07-01T10:00:00Z")]  // a little ahead of the reference: clock skew
+    [InlineData(2026, 6, 15, "Dec  1 10:00:00", "2025-12-01T10:00:00Z")]  // months ahead: last year
+    [InlineData(2026, 12, 30, "Jan  1 00:00:05", "2027-01-01T00:00:05Z")] // reference just before New Year
+    public void First_year_less_line_takes_the_year_closest_before_the_reference(int y, int m, int d, string stamp, string utc)
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(y, m, d, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed($"<22>{stamp} esa01 mail_logs: Info: DCID 1 close", ctx).AssertFields("time=" + utc);
+    }
+
+    [Theory]
+    [InlineData("Mon Feb 30 12:00:00 2014 Info: DCID 1 close")]
+    [InlineData("Mon Feb 10 25:00:00 2014 Info: DCID 1 close")]
+    [InlineData("Mon Feb 10 12:61:00 2014 Info: DCID 1 close")]
+    public void Impossible_times_are_unparsed(string line)
+    {
+        var p = new Parsed(line);
+        Assert.Equal(LineType.Unparsed, p.Type);
+        Assert.Equal(UnparsedReasons.BadTimestamp, p.Event.UnparsedReason);
+    }
+
+    [Theory]
+    [InlineData("the.cpq.host")]
+    [InlineData("Policy Quarantine")]
+    [InlineData("rror interface: 10.10.192.50 reason: network error")]
+    [InlineData("<999999>Mar 17 18:24:37 x: Info: DCID 1 close")]
+    [InlineData("")]
+    public void Lines_without_a_recognised_prefix_are_unparsed(string line)
+    {
+        var p = new Parsed(line);
+        Assert.Equal(LineType.Unparsed, p.Type);
+        Assert.Equal(UnparsedReasons.NoEnvelope, p.Event.UnparsedReason);
+        Assert.False(MailLogParser.IsLineStart(Encoding.UTF8.GetBytes(line)));
+    }
+
+    [Fact]
+    public void File_format_without_a_year_starts_a_line_but_is_unparsed()
+    {
+        var p = new Parsed("Wed Nov 19 09:16:38 Info: no year in the file format");
+        Assert.Equal(UnparsedReasons.NoEnvelope, p.Event.UnparsedReason);
+        Assert.True(MailLogParser.IsLineStart(p.Bytes)); // clearly a new line, not a wrapped tail
+    }
+
+    [Fact]
+    public void A_time_without_a_level_is_still_a_line_start()
+    {
+        var p = new Parsed("Wed Nov 19 09:16:38 2014 something unexpected");
+        Assert.Equal(MailLogLevel.Unknown, p.Event.Level);
+        Assert.Equal(UnparsedReasons.UnknownLineType, p.Event.UnparsedReason);
+        Assert.Equal("something unexpected", p.Field("body"));
+        Assert.True(MailLogParser.IsLineStart(p.Bytes));
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+
+namespace Pipeline.MailLogs.Tests;
+
+public class LogicalLineReaderTests
+{
+    /// <summary>A stream that hands out at most <c>chunk</c> bytes per read, to cross every buffer boundary.</summary>
+    internal sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, chunk)]);
+    }
+
+    internal static List<(string Text, long Line, int Physical, int Piece, long Offset)> ReadAll(Stream s, int max = LogicalLineReader.DefaultMaxLineBytes)
+    {
+        var result = new List<(string, long, int, int, long)>();
+        using var reader = new LogicalLineReader(s, max);
+        while (reader.TryRead(out var line))
+            result.Add((Encoding.UTF8.GetString(line.Text), line.LineNumber, line.PhysicalLines, line.Piece, line.Offset));
+        return result;
+    }
+
+    private static List<string> Texts(string input, int chunk = 1 << 20) =>
+        ReadAll(new TrickleStream(Encoding.UTF8.GetBytes(input), chunk)).Select(l => l.Text).ToList();
+
+    private const string A = "Wed Nov 19 09:16:38 2014 Info: ";
+
+    [Fact]
+    public void Tails_are_joined_with_one_space_and_embedded_newlines_keep_their_blank()
+    {
+        var input = A + "DCID 1 TLS success protocol TLSv1 cipher RC4-SHA\nthe.cpq.host\n" + A + "X\n  indented continuation\n" + A + "Y\n";
+        Assert.Equal([A + "DCID 1 TLS success protocol TLSv1 cipher RC4-SHA the.cpq.host", A + "X  indented continuation", A + "Y"], Texts(input));
+    }
+
+    [Fact]
+    public void Crlf_blank_lines_and_a_missing_final_newline()
+    {
+        using var reader = new LogicalLineReader(new MemoryStream(Encoding.UTF8.GetBytes(A + "1\r\n\r\n\n" + A + "2\r\nwrapped\r\n" + A + "3")));
+        var lines = new List<string>();
+        while (reader.TryRead(out var l)) lines.Add(Encoding.UTF8.GetString(l.Text));
+        Assert.Equal([A + "1", A + "2 wrapped", A + "3"], lines);
+        Assert.Equal(6, reader.PhysicalLines);
+        Assert.Equal(2, reader.BlankLines);
+        Assert.Equal(1, reader.WrappedLines);
+        Assert.Equal(3, reader.LogicalLines);
+    }
+
+    [Fact]
+    public void A_tail_at_the_start_of_a_stream_is_kept_as_its_own_line()
+    {
+        Assert.Equal(["orphan tail more", A + "1"], Texts("orphan tail\nmore\n" + A + "1\n"));
+    }
+
+    [Fact]
+    public void Line_numbers_and_offsets_point_at_the_first_physical_line()
+    {
+        var input = A + "1\nwrap\n\n" + A + "2\n";
+        var lines = ReadAll(new MemoryStream(Encoding.UTF8.GetBytes(input)));
+        Assert.Equal((1L, 2, 0L), (lines[0].Line, lines[0].Physical, lines[0].Offset));
+        Assert.Equal((4L, 1, (long)Encoding.UTF8.GetByteCount(A + "1\nwrap\n\n")), (lines[1].Line, lines[1].Physical, lines[1].Offset));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    public void Reading_in_small_pieces_gives_the_same_lines(int chunk)
+    {
+        foreach (var name in Corpus.All)
+        {
+            var bytes = File.ReadAllBytes(Corpus.Path(name));
+            var whole = ReadAll(new MemoryStream(bytes));
+            var trickled = ReadAll(new TrickleStream(bytes, chunk));
+            Assert.Equal(whole, trickled);
+        }
+    }
+
+    [Fact]
+    public void Over_long_lines_are_cut_into_pieces_and_nothing_is_lost()
+    {
+        var longLine = A + new string('x', 250);
+        var input = A + "before\n" + longLine + "\n" + A + "after\n";
+        var lines = ReadAll(new TrickleStream(Encoding.UTF8.GetBytes(input), 13), max: 100);
+        Assert.Equal(A + "before", lines[0].Text);
+        Assert.Equal(longLine, string.Concat(lines.Skip(1).Take(lines.Count - 2).Select(l => l.Text)));
+        Assert.Equal([1, 2, 3], lines.Skip(1).Take(lines.Count - 2).Select(l => l.Piece));
+        Assert.All(lines.Skip(1).Take(lines.Count - 2), l => Assert.Equal(2, l.Line));
+        Assert.Equal((A + "after", 0), (lines[^1].Text, lines[^1].Piece));
+    }
+
+    [Fact]
+    public void Pieces_after_the_first_become_unparsed_events()
+    {
+        var longLine = A + "MID 5 Subject '" + new string('s', 300) + "'";
+        using var stream = new MailLogStream(new MemoryStream(Encoding.UTF8.GetBytes(longLine + "\n")), new ParseContext(), maxLineBytes: 128);
+        var e = LogEvent.Empty;
+        var types = new List<(LineType, string?)>();
+        while (stream.TryRead(out _, ref e)) types.Add((e.Type, e.UnparsedReason));
+        Assert.Equal((LineType.MessageSubject, null), types[0]);
+        Assert.All(types.Skip(1), t => Assert.Equal((LineType.Unparsed, UnparsedReasons.LineTooLong), t));
+        Assert.Equal(3, types.Count);
+    }
+
+    [Fact]
+    public void A_tail_that_would_overflow_the_limit_starts_a_new_line()
+    {
+        var lines = ReadAll(new MemoryStream(Encoding.UTF8.GetBytes(A + "12345\n" + new string('t', 80) + "\n")), max: 100);
+        Assert.Equal([A + "12345", new string('t', 80)], lines.Select(l => l.Text));
+    }
+}
