@@ -59,28 +59,17 @@ public static class ParseJob
         var summary = new ParseSummary();
         using var writer = new NdjsonWriter(output, leaveOpen: true);
         var e = LogEvent.Empty;
-        Span<char> host = stackalloc char[255];
         foreach (var file in files)
         {
             var context = new ParseContext(settings.UtcOffsetSeconds, settings.ReferenceTimeUtc ?? file.LastWriteUtc);
-            string fallbackName = settings.Appliance ?? file.ParentFolderName ?? "unknown";
-            var fixedOrigin = new EventOrigin(fallbackName, file.Path);
-            // Syslog hosts name the appliance line by line; cache their origins so that no string is built per line.
-            var hostOrigins = new Dictionary<string, EventOrigin>(StringComparer.Ordinal);
+            var namer = new ApplianceNamer(file, [], settings.Appliance);
+            // One origin per appliance name, so that no object is built per line.
+            var origins = new Dictionary<string, EventOrigin>(StringComparer.Ordinal);
             using var stream = new MailLogStream(file.Open(), context);
             while (stream.TryRead(out var line, ref e))
             {
-                var origin = fixedOrigin;
-                if (settings.Appliance is null && e.Host.HasValue)
-                {
-                    var lookup = hostOrigins.GetAlternateLookup<ReadOnlySpan<char>>();
-                    int n = System.Text.Encoding.UTF8.GetChars(e.Host.Of(line.Text)[..Math.Min(e.Host.Length, 255)], host);
-                    if (!lookup.TryGetValue(host[..n], out origin!))
-                    {
-                        var name = host[..n].ToString();
-                        origin = hostOrigins[name] = new EventOrigin(name, file.Path);
-                    }
-                }
+                var name = namer.NameOf(e, line.Text);
+                if (!origins.TryGetValue(name, out var origin)) origins[name] = origin = new EventOrigin(name, file.Path);
                 EventJsonWriter.Write(writer.Json, line.Text, e, origin, line.LineNumber, line.Offset);
                 writer.EndDocument();
                 summary.PerType[(int)e.Type]++;

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pipeline.Cli.Input;
+using Pipeline.Cli.Output;
+using Pipeline.Correlation;
+using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Output;
+using Pipeline.MailLogs;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>Settings of <c>pipeline analyze</c>.</summary>
+public sealed record AnalyzeSettings
+{
+    /// <summary>Files, folders or <c>-</c>.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+    /// <summary>Output folder.</summary>
+    public required string OutDir { get; init; }
+    /// <summary><c>NAME=GLOB</c> rules.</summary>
+    public IReadOnlyList<ApplianceRule> Appliances { get; init; } = [];
+    /// <summary>Configured roles.</summary>
+    public IReadOnlyDictionary<string, ApplianceRole> Roles { get; init; } = new Dictionary<string, ApplianceRole>();
+    /// <summary>Offset for files without a <c>Time offset from UTC</c> header.</summary>
+    public int? UtcOffsetSeconds { get; init; }
+    /// <summary>Engine options (CPQ port, thresholds).</summary>
+    public CorrelationOptions Options { get; init; } = new();
+}
+
+/// <summary>What <c>pipeline analyze</c> found.</summary>
+public sealed class AnalyzeSummary
+{
+    /// <summary>Files read.</summary>
+    public int Files { get; set; }
+    /// <summary>Bytes read.</summary>
+    public long Bytes { get; set; }
+    /// <summary>Logical lines (events).</summary>
+    public long Lines { get; set; }
+    /// <summary>Unparsed lines.</summary>
+    public long Unparsed { get; set; }
+    /// <summary>Appliances and their roles.</summary>
+    public SortedDictionary<string, string> Appliances { get; } = new(StringComparer.Ordinal);
+    /// <summary>Correlation counters.</summary>
+    public CorrelationStats Stats { get; set; } = new();
+    /// <summary>Alerts.</summary>
+    public IReadOnlyList<AlertDocument> Alerts { get; set; } = [];
+    /// <summary>Wall time.</summary>
+    public TimeSpan Elapsed { get; set; }
+    /// <summary>Output files.</summary>
+    public List<string> Outputs { get; } = [];
+
+    /// <summary>Writes the human summary.</summary>
+    public void WriteTo(TextWriter w)
+    {
+        double secs = Math.Max(Elapsed.TotalSeconds, 1e-6);
+        w.WriteLine($"analyzed {Files} file(s), {Lines:N0} lines ({Unparsed:N0} unparsed) from {Appliances.Count} appliance(s) in {Elapsed.TotalSeconds:F1} s ({Lines / secs:N0} lines/s)");
+        w.WriteLine("appliances: " + string.Join(", ", Appliances.Select(a => $"{a.Key} ({a.Value})")));
+        w.WriteLine($"messages (flows): {Stats.Flows:N0}   " + string.Join("  ", FlowStates.All.Select(s => $"{s} {Stats.FlowsByState[s]:N0}")));
+        w.WriteLine($"CPQ transfers: {Stats.CpqTransfers:N0} (released {Stats.CpqReleases:N0}); flows across appliances: {Stats.CrossApplianceFlows:N0}");
+        int open = Alerts.Count(a => a.ResolvedAt is null);
+        w.WriteLine($"alerts: {open} open, {Alerts.Count - open} resolved");
+        foreach (var a in Alerts.OrderBy(a => a.ResolvedAt is null ? 0 : 1).ThenBy(a => a.OpenedAt))
+        {
+            string when = a.ResolvedAt is { } r ? $"{DocumentJson.Time(a.OpenedAt)} .. {DocumentJson.Time(r)}" : $"since {DocumentJson.Time(a.OpenedAt)}";
+            w.WriteLine($"  {(a.ResolvedAt is null ? "OPEN    " : "resolved")} {a.Kind,-22} {when}  {a.Summary}");
+            if (a.ResolvedAt is null) w.WriteLine($"           hint: {a.Hint}");
+        }
+        w.WriteLine("outputs: " + string.Join(", ", Outputs));
+    }
+}
+
+/// <summary>
+/// Runs <c>pipeline analyze</c>: parses every input, writes one event per line, feeds the correlation engine, and
+/// writes the flows as they complete and the alerts at the end.
+/// </summary>
+public static class AnalyzeJob
+{
+    /// <summary>Runs the analysis.</summary>
+    /// <exception cref="InputException">An input is missing or unreadable, or the settings do not fit the inputs.</exception>
+    public static AnalyzeSummary Run(AnalyzeSettings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        var files = InputFiles.Expand(settings.Inputs);
+        Directory.CreateDirectory(settings.OutDir);
+        var summary = new AnalyzeSummary();
+        var engine = new CorrelationEngine(settings.Options);
+        foreach (var (name, role) in settings.Roles) engine.Directory.ConfigureRole(name, role);
+
+        string eventsPath = Path.Combine(settings.OutDir, "events.ndjson");
+        string flowsPath = Path.Combine(settings.OutDir, "flows.ndjson");
+        string alertsPath = Path.Combine(settings.OutDir, "alerts.ndjson");
+        using (var events = new NdjsonWriter(File.Create(eventsPath)))
+        using (var flows = new NdjsonWriter(File.Create(flowsPath)))
+        {
+            engine.FlowCompleted += f =>
+            {
+                DocumentJson.WriteFlow(flows.Json, f);
+                flows.EndDocument();
+            };
+            var e = LogEvent.Empty;
+            var occurrences = new Dictionary<(string, ulong), int>();
+            long occurrenceSecond = 0;
+            foreach (var file in files)
+            {
+                var context = new ParseContext(settings.UtcOffsetSeconds, file.LastWriteUtc);
+                var namer = new ApplianceNamer(file, settings.Appliances);
+                var origins = new Dictionary<string, EventOrigin>(StringComparer.Ordinal);
+                using var stream = new MailLogStream(file.Open(), context);
+                while (stream.TryRead(out var line, ref e))
+                {
+                    var name = namer.NameOf(e, line.Text);
+                    if (!origins.TryGetValue(name, out var origin)) origins[name] = origin = new EventOrigin(name, file.Path);
+                    // Identical lines in the same second get -1, -2... so every event keeps its own id.
+                    ulong hash = EventId.Hash(name, line.Text);
+                    long second = e.UtcTicks / TimeSpan.TicksPerSecond;
+                    if (second != occurrenceSecond) { occurrences.Clear(); occurrenceSecond = second; }
+                    int n = occurrences.TryGetValue((name, hash), out var seen) ? seen + 1 : 0;
+                    occurrences[(name, hash)] = n;
+                    EventJsonWriter.Write(events.Json, line.Text, e, origin, line.LineNumber, line.Offset, EventId.Format(hash, n));
+                    events.EndDocument();
+                    summary.Lines++;
+                    if (e.Type == LineType.Unparsed) summary.Unparsed++;
+                    engine.Observe(name, e, line.Text);
+                }
+                summary.Files++;
+                summary.Bytes += stream.Reader.BytesRead;
+            }
+            summary.Alerts = engine.Complete();
+        }
+        using (var alerts = new NdjsonWriter(File.Create(alertsPath)))
+        {
+            foreach (var a in summary.Alerts)
+            {
+                DocumentJson.WriteAlert(alerts.Json, a);
+                alerts.EndDocument();
+            }
+        }
+
+        var unknownRoles = settings.Roles.Keys.Where(n => !engine.Directory.Names.Contains(n)).ToList();
+        if (unknownRoles.Count > 0)
+            throw new InputException($"--role names appliances with no lines in the input: {string.Join(", ", unknownRoles)} " +
+                                     $"(appliances found: {string.Join(", ", engine.Directory.Names)})");
+        foreach (var name in engine.Directory.Names) summary.Appliances[name] = engine.Directory.RoleName(name);
+        summary.Stats = engine.Stats;
+        summary.Outputs.AddRange([eventsPath, flowsPath, alertsPath]);
+        summary.Elapsed = clock.Elapsed;
+        return summary;
+    }
+}

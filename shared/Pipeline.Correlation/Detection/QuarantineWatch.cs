@@ -1,0 +1,55 @@
+namespace Pipeline.Correlation.Detection;
+
+/// <summary>
+/// Quarantine health on one appliance: <c>unable to quarantine ... unavailable</c>, <c>Quarantine "X" is N% full</c>,
+/// <c>Quarantine: Failed to connect</c>, application faults. Opens on the first problem line; resolves once a message
+/// has been quarantined after the last problem and <see cref="CorrelationOptions.QuarantineQuietResolve"/> has passed
+/// without a new one.
+/// </summary>
+public sealed class QuarantineWatch(string appliance)
+{
+    private long _lastProblem;
+    private long _firstOkAfterProblem;
+
+    /// <summary>The open alert, if any.</summary>
+    public AlertState? OpenAlert { get; private set; }
+
+    /// <summary>A problem line.</summary>
+    public void Problem(long now, string cause, string? detail, string? quarantine, long mid, CorrelationOptions options, AlertBook book)
+    {
+        _lastProblem = Math.Max(_lastProblem, now);
+        _firstOkAfterProblem = 0;
+        if (OpenAlert is null) OpenAlert = book.Open(Model.AlertKinds.QuarantineUnavailable, appliance, null, now);
+        var a = OpenAlert;
+        a.Messages++;
+        // The most serious cause wins the hint: a fault explains "full" and "unavailable" lines that follow it.
+        if (a.Cause is null || Rank(cause) > Rank(a.Cause)) a.Cause = cause;
+        a.LastError = detail ?? a.LastError;
+        a.Quarantine = quarantine ?? a.Quarantine;
+        if (mid >= 0 && a.SampleMids.Count < options.SampleMids) a.SampleMids.Add(mid);
+        book.Updated(a, now);
+    }
+
+    /// <summary>A message was quarantined successfully.</summary>
+    public void Quarantined(long now)
+    {
+        if (OpenAlert is not null && now > _lastProblem && _firstOkAfterProblem == 0) _firstOkAfterProblem = now;
+    }
+
+    /// <summary>Resolves once quiet long enough after a successful quarantine.</summary>
+    public void Evaluate(long now, CorrelationOptions options, AlertBook book)
+    {
+        if (OpenAlert is null || _firstOkAfterProblem == 0) return;
+        long at = Math.Max(_lastProblem + options.QuarantineQuietResolve.Ticks, _firstOkAfterProblem);
+        if (now < at) return;
+        book.Resolve(OpenAlert, at);
+        OpenAlert = null;
+    }
+
+    private static int Rank(string cause) => cause switch
+    {
+        "application_fault" => 3,
+        "unavailable" or "connect_failed" => 2,
+        _ => 1,
+    };
+}

@@ -1,0 +1,289 @@
+using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Stitching;
+
+namespace Pipeline.Correlation.Joining;
+
+/// <summary>
+/// Joins hops from every appliance into flows (one per message journey). Continuation links (rewrite, reinject,
+/// CPQ transfer and return, release received, Message-ID match) merge hops with a union-find, which is commutative:
+/// the flows do not depend on which appliance's lines arrive first. A flow is handed on once every hop it refers
+/// to has arrived and ended, and its parent flow (split, copy, bounce) has been handed on; whatever remains at the
+/// end of the input is handed on as it stands.
+/// </summary>
+public sealed class FlowJoiner : IStitchSink
+{
+    private sealed class Node(HopKey key)
+    {
+        public readonly HopKey Key = key;
+        public Node Parent = null!;
+        public int Rank;
+        public Hop? Hop;
+        public Component? Component; // only at the root
+    }
+
+    private sealed class Component
+    {
+        public readonly List<Node> Members = [];
+        public readonly List<(HopKey From, HopKey To, LinkKind Kind)> Links = [];
+        public readonly List<PendingLink> Pending = [];
+        public (HopKey Parent, LinkKind Kind)? ParentLink;
+        public readonly List<HopKey> Dependents = [];
+    }
+
+    private sealed record PendingLink(HopKey From, string Ip, long Mid, LinkKind Kind);
+
+    private readonly Dictionary<HopKey, Node> _nodes = [];
+    private readonly Dictionary<string, List<PendingLink>> _pendingByIp = new(StringComparer.Ordinal);
+    // Flow ids of hops already handed on, per appliance, so that later children (split, copy, bounce) can name
+    // their parent; pruned by the appliance's own event time.
+    private readonly Dictionary<string, Dictionary<long, (string FlowId, long At)>> _emitted = new(StringComparer.Ordinal);
+    private readonly ApplianceDirectory _directory;
+    private readonly CorrelationOptions _options;
+    private readonly FlowBuilder _builder;
+    private readonly Action<FlowDocument> _output;
+
+    /// <summary>Creates a joiner that hands finished flows to <paramref name="output"/>.</summary>
+    public FlowJoiner(ApplianceDirectory directory, CorrelationOptions options, Action<FlowDocument> output)
+    {
+        _directory = directory;
+        _options = options;
+        _output = output;
+        _builder = new FlowBuilder(directory);
+        directory.IpLearned += OnIpLearned;
+    }
+
+    /// <summary>Flows handed on.</summary>
+    public long FlowsEmitted { get; private set; }
+
+    /// <summary>Hops held in flows that are not complete yet.</summary>
+    public int HeldHops => _nodes.Count;
+
+    /// <inheritdoc />
+    public void Hop(Hop hop)
+    {
+        var node = GetOrCreate(hop.Key);
+        if (node.Hop is null) node.Hop = hop;
+        else node.Hop.Merge(hop);
+        TryComplete(Find(node));
+    }
+
+    /// <inheritdoc />
+    public void Link(HopKey parent, HopKey child, LinkKind kind)
+    {
+        if (kind.Continues())
+        {
+            var root = Union(GetOrCreate(parent), GetOrCreate(child));
+            root.Component!.Links.Add((parent, child, kind));
+            TryComplete(root);
+            return;
+        }
+        // Split, copy, bounce: a new flow that names its parent, so it waits for the parent's flow unless that
+        // was handed on already.
+        var childRoot = Find(GetOrCreate(child));
+        childRoot.Component!.ParentLink ??= (parent, kind);
+        if (Recall(parent) is null)
+            Find(GetOrCreate(parent)).Component!.Dependents.Add(child);
+        TryComplete(childRoot);
+    }
+
+    /// <inheritdoc />
+    public void CrossLink(HopKey from, string targetIp, long targetMid, LinkKind kind)
+    {
+        var target = _directory.ApplianceByIp(targetIp);
+        if (target is not null)
+        {
+            Link(from, new HopKey(target, targetMid), kind);
+            return;
+        }
+        var pending = new PendingLink(from, targetIp, targetMid, kind);
+        if (!_pendingByIp.TryGetValue(targetIp, out var list)) _pendingByIp[targetIp] = list = [];
+        list.Add(pending);
+        Find(GetOrCreate(from)).Component!.Pending.Add(pending);
+    }
+
+    private void OnIpLearned(string ip, string appliance)
+    {
+        if (!_pendingByIp.Remove(ip, out var list)) return;
+        foreach (var p in list)
+        {
+            if (_nodes.TryGetValue(p.From, out var node)) Find(node).Component!.Pending.Remove(p);
+            Link(p.From, new HopKey(appliance, p.Mid), p.Kind);
+        }
+    }
+
+    /// <summary>
+    /// End of input: joins what only the fallbacks can join (Message-ID and envelope within the join window), then
+    /// hands on every remaining flow, parents before children, in a deterministic order.
+    /// </summary>
+    public void Flush()
+    {
+        MatchByMessageId();
+        var roots = _nodes.Values.Select(Find).Distinct()
+            .OrderBy(r => r.Component!.Members.Min(m => m.Hop?.FirstSeen ?? long.MaxValue))
+            .ThenBy(r => r.Component!.Members.Select(m => m.Key).Min(KeyComparer), KeyComparer)
+            .ToList();
+        foreach (var root in roots) EmitWithParents(root);
+    }
+
+    private static readonly IComparer<HopKey> KeyComparer = Comparer<HopKey>.Create(HopKey.Compare);
+
+    private void EmitWithParents(Node root)
+    {
+        if (root.Component is null) return; // already emitted
+        if (root.Component.ParentLink is { } p && _nodes.TryGetValue(p.Parent, out var parentNode))
+        {
+            var parentRoot = Find(parentNode);
+            if (parentRoot != root) EmitWithParents(parentRoot);
+        }
+        if (root.Component is not null) Emit(root);
+    }
+
+    private void TryComplete(Node root)
+    {
+        var c = root.Component!;
+        if (c.Pending.Count > 0) return;
+        foreach (var m in c.Members)
+        {
+            if (m.Hop is null || !m.Hop.Final) return;
+            // A message that arrived over a CPQ listener came from an ESA whose hand-off may not have been read yet.
+            if (AwaitsTransfer(m.Hop) && !c.Links.Any(l => l.To == m.Key && l.Kind is LinkKind.CpqTransfer or LinkKind.MessageIdMatch)) return;
+        }
+        // A child waits for its parent flow so that it can name it.
+        if (c.ParentLink is { } p && _nodes.TryGetValue(p.Parent, out var parentNode) && Find(parentNode) != root) return;
+        Emit(root);
+    }
+
+    /// <summary>An SMA-side arrival (over a CPQ listener, not a released copy coming back to an ESA).</summary>
+    private static bool AwaitsTransfer(Hop hop) => hop.ViaCpq && hop.OriginalMid < 0;
+
+    private void Emit(Node root)
+    {
+        var c = root.Component!;
+        root.Component = null;
+        var hops = c.Members.Where(m => m.Hop is not null).Select(m => m.Hop!).ToList();
+        string? parentId = c.ParentLink is { } p ? Recall(p.Parent) : null;
+        foreach (var m in c.Members) _nodes.Remove(m.Key);
+        foreach (var pending in c.Pending)
+            if (_pendingByIp.TryGetValue(pending.Ip, out var list)) list.Remove(pending);
+        if (hops.Count == 0) return; // only references to hops that never came (e.g. a parent before the logs)
+
+        var flow = _builder.Build(hops, c.Links, c.ParentLink, parentId, c.Pending.Select(x => (x.From, x.Ip, x.Mid, x.Kind)).ToList());
+        foreach (var h in hops) Remember(h.Key, flow.Id, h.LastSeen);
+        FlowsEmitted++;
+        _output(flow);
+
+        foreach (var dependent in c.Dependents)
+            if (_nodes.TryGetValue(dependent, out var dn)) TryComplete(Find(dn));
+    }
+
+    private void Remember(HopKey key, string flowId, long at)
+    {
+        if (!_emitted.TryGetValue(key.Appliance, out var byMid)) _emitted[key.Appliance] = byMid = [];
+        byMid[key.Mid] = (flowId, at);
+    }
+
+    private string? Recall(HopKey key) =>
+        _emitted.TryGetValue(key.Appliance, out var byMid) && byMid.TryGetValue(key.Mid, out var e) ? e.FlowId : null;
+
+    /// <summary>Forgets the flow ids of an appliance's hops that ended before <paramref name="before"/> (bounded memory).</summary>
+    public void Settled(string appliance, long before)
+    {
+        if (!_emitted.TryGetValue(appliance, out var byMid)) return;
+        foreach (var mid in byMid.Where(kv => kv.Value.At < before).Select(kv => kv.Key).ToList()) byMid.Remove(mid);
+    }
+
+    /// <summary>
+    /// Fallback join (LOGFORMAT.md section 4, order 3): an ESA hand-off to a CPQ whose response named no MID, and an
+    /// SMA arrival over a CPQ listener that no transfer reached, with the same Message-ID, sender and recipients
+    /// within the join window. Each side is matched once, closest in time first, ties by key.
+    /// </summary>
+    private void MatchByMessageId()
+    {
+        var roots = _nodes.Values.Select(Find).Distinct().ToList();
+        var handOffs = new List<(Hop Hop, long At, Node Root)>();
+        var arrivals = new List<(Hop Hop, Node Root)>();
+        foreach (var root in roots)
+        {
+            var c = root.Component!;
+            foreach (var m in c.Members)
+            {
+                var h = m.Hop;
+                if (h?.MessageId is null) continue;
+                bool linkedOut = c.Links.Any(l => l.Kind == LinkKind.CpqTransfer && l.From == h.Key) || c.Pending.Any(pl => pl.From == h.Key);
+                bool linkedIn = c.Links.Any(l => l.Kind == LinkKind.CpqTransfer && l.To == h.Key);
+                if (!h.ViaCpq && h.Destination == MailLogs.QuarantineDestination.CentralizedPolicy && h.DoneAt > 0 && !linkedOut)
+                    handOffs.Add((h, h.AcceptedAt > 0 ? h.AcceptedAt : h.DoneAt, root));
+                else if (h.ViaCpq && h.OriginalMid < 0 && !linkedIn && _directory.RoleOf(h.Appliance) == ApplianceRole.Sma)
+                    arrivals.Add((h, root));
+            }
+        }
+        if (handOffs.Count == 0 || arrivals.Count == 0) return;
+        var byId = arrivals.GroupBy(a => a.Hop.MessageId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var candidates = new List<(long Delta, Hop Esa, Hop Sma)>();
+        foreach (var (esa, at, _) in handOffs)
+        {
+            if (!byId.TryGetValue(esa.MessageId!, out var list)) continue;
+            foreach (var (sma, _) in list)
+            {
+                long delta = Math.Abs(sma.FirstSeen - at);
+                if (delta > _options.JoinWindow.Ticks || !SameEnvelope(esa, sma)) continue;
+                candidates.Add((delta, esa, sma));
+            }
+        }
+        var usedEsa = new HashSet<HopKey>();
+        var usedSma = new HashSet<HopKey>();
+        foreach (var (_, esa, sma) in candidates.OrderBy(c => c.Delta).ThenBy(c => c.Esa.Key, KeyComparer).ThenBy(c => c.Sma.Key, KeyComparer))
+        {
+            if (!usedEsa.Add(esa.Key) || !usedSma.Add(sma.Key)) continue;
+            var root = Union(_nodes[esa.Key], _nodes[sma.Key]);
+            root.Component!.Links.Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
+        }
+    }
+
+    private static bool SameEnvelope(Hop a, Hop b) =>
+        string.Equals(a.From, b.From, StringComparison.OrdinalIgnoreCase)
+        && a.To.Where(t => t.Length > 0).Order(StringComparer.OrdinalIgnoreCase)
+            .SequenceEqual(b.To.Where(t => t.Length > 0).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+
+    // ------------------------------------------------------------------ union-find
+
+    private Node GetOrCreate(HopKey key)
+    {
+        if (_nodes.TryGetValue(key, out var node)) return node;
+        node = new Node(key);
+        node.Parent = node;
+        node.Component = new Component();
+        node.Component.Members.Add(node);
+        _nodes[key] = node;
+        return node;
+    }
+
+    private static Node Find(Node n)
+    {
+        while (n.Parent != n)
+        {
+            n.Parent = n.Parent.Parent;
+            n = n.Parent;
+        }
+        return n;
+    }
+
+    private static Node Union(Node a, Node b)
+    {
+        a = Find(a);
+        b = Find(b);
+        if (a == b) return a;
+        if (a.Rank < b.Rank) (a, b) = (b, a);
+        b.Parent = a;
+        if (a.Rank == b.Rank) a.Rank++;
+        var ca = a.Component!;
+        var cb = b.Component!;
+        b.Component = null;
+        ca.Members.AddRange(cb.Members);
+        ca.Links.AddRange(cb.Links);
+        ca.Pending.AddRange(cb.Pending);
+        ca.Dependents.AddRange(cb.Dependents);
+        ca.ParentLink ??= cb.ParentLink;
+        return a;
+    }
+}

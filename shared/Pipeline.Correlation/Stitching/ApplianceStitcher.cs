@@ -1,0 +1,680 @@
+using System.Text;
+using Pipeline.Correlation.Detection;
+using Pipeline.Correlation.Model;
+using Pipeline.MailLogs;
+
+namespace Pipeline.Correlation.Stitching;
+
+/// <summary>What the stitcher hands on: finished hops and the links between hops.</summary>
+public interface IStitchSink
+{
+    /// <summary>A hop whose message ended (final) or that was evicted past the horizon (not final).</summary>
+    void Hop(Hop hop);
+
+    /// <summary>A link between two hops on the same appliance.</summary>
+    void Link(HopKey parent, HopKey child, LinkKind kind);
+
+    /// <summary>A link to a hop on the appliance that owns <paramref name="targetIp"/> (not known yet, perhaps).</summary>
+    void CrossLink(HopKey from, string targetIp, long targetMid, LinkKind kind);
+
+    /// <summary>The appliance's event time has passed <paramref name="before"/> by an hour: older bookkeeping may go.</summary>
+    void Settled(string appliance, long before);
+}
+
+/// <summary>An inbound connection while it is open.</summary>
+public sealed class IcidInfo
+{
+    /// <summary>Opened (UTC ticks).</summary>
+    public long Opened { get; set; }
+    /// <summary>Sending peer.</summary>
+    public string? RemoteIp { get; set; }
+    /// <summary>A centralized quarantine listener (<c>New CPQ ICID</c>).</summary>
+    public bool Cpq { get; set; }
+    /// <summary>Closed (UTC ticks), 0 while open.</summary>
+    public long Closed { get; set; }
+}
+
+/// <summary>A delivery connection while it is open.</summary>
+public sealed class DcidInfo
+{
+    /// <summary>Opened (UTC ticks).</summary>
+    public long Opened { get; set; }
+    /// <summary>Receiving peer.</summary>
+    public string? RemoteIp { get; set; }
+    /// <summary>Port, -1 if not logged.</summary>
+    public int Port { get; set; } = -1;
+    /// <summary>Goes to a centralized quarantine listener (port, TLS name or a CPQ-bound message).</summary>
+    public bool Cpq { get; set; }
+    /// <summary>Closed (UTC ticks), 0 while open.</summary>
+    public long Closed { get; set; }
+    /// <summary>A failure on this connection was counted (a TLS failure logs two lines).</summary>
+    public bool FailureCounted { get; set; }
+    /// <summary>The first error on this connection (the cause; later lines only repeat the consequence).</summary>
+    public string? Error { get; set; }
+}
+
+/// <summary>
+/// Stitches one appliance's lines into messages (LOGFORMAT.md sections 2-4): ICID, DCID and MID state, recipient
+/// outcomes, MID→MID edges, CPQ hand-offs and releases, and the appliance's CPQ queue and health detectors.
+/// Driven by event time only; lines may arrive out of order by up to <see cref="CorrelationOptions.AllowedLateness"/>.
+/// </summary>
+public sealed class ApplianceStitcher
+{
+    private static readonly long Minute = TimeSpan.TicksPerMinute;
+
+    private readonly CorrelationOptions _o;
+    private readonly IStitchSink _sink;
+    private readonly ApplianceDirectory _directory;
+    private readonly AlertBook _alerts;
+
+    private readonly Dictionary<long, Hop> _hops = [];
+    private readonly Dictionary<long, IcidInfo> _icids = [];
+    private readonly Dictionary<long, DcidInfo> _dcids = [];
+    private readonly Queue<(long At, long Mid, long EndedAt)> _ending = new();
+    private readonly Dictionary<string, QueueWatch> _cpqQueues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueueWatch> _releaseQueues = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Kind, string Peer), FailureWatch> _failures = [];
+    private readonly QuarantineWatch _quarantine;
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ownIps = new(StringComparer.Ordinal);
+
+    private long _lastTick;
+    private long _lastSweep;
+    private string? _cpqPeer; // the SMA this ESA last handed messages to
+
+    /// <summary>Creates the stitcher of one appliance.</summary>
+    public ApplianceStitcher(string appliance, CorrelationOptions options, IStitchSink sink, ApplianceDirectory directory, AlertBook alerts)
+    {
+        Appliance = appliance;
+        _o = options;
+        _sink = sink;
+        _directory = directory;
+        _alerts = alerts;
+        _quarantine = new QuarantineWatch(appliance);
+        directory.Register(appliance);
+    }
+
+    /// <summary>The appliance name.</summary>
+    public string Appliance { get; }
+
+    /// <summary>Newest event time seen (UTC ticks).</summary>
+    public long MaxTime { get; private set; }
+
+    /// <summary>Oldest event time seen (UTC ticks).</summary>
+    public long MinTime { get; private set; }
+
+    /// <summary>Lines stitched (with a time).</summary>
+    public long Lines { get; private set; }
+
+    /// <summary>Gaps longer than <see cref="CorrelationOptions.SilentAfter"/> between consecutive lines.</summary>
+    public List<(long From, long To)> Gaps { get; } = [];
+
+    /// <summary>Messages in progress.</summary>
+    public int OpenMessages => _hops.Count;
+
+    /// <summary>The CPQ queues of this appliance (the.cpq.host per peer, the.cpq.release.host per peer).</summary>
+    public IEnumerable<QueueWatch> Queues => _cpqQueues.Values.Concat(_releaseQueues.Values);
+
+    /// <summary>Feeds one parsed line.</summary>
+    public void Observe(in LogEvent e, ReadOnlySpan<byte> line)
+    {
+        if (e.Type == LineType.Unparsed || e.UtcTicks <= 0) return;
+        long now = e.UtcTicks;
+        Lines++;
+        if (MinTime == 0 || now < MinTime) MinTime = now;
+        if (now > MaxTime)
+        {
+            if (MaxTime > 0 && now - MaxTime > _o.SilentAfter.Ticks) Gaps.Add((MaxTime, now));
+            MaxTime = now;
+        }
+
+        switch (e.Type)
+        {
+            case LineType.IcidNew:
+                _icids[e.Icid] = new IcidInfo
+                {
+                    Opened = now, RemoteIp = Str(line, e.RemoteIp),
+                    Cpq = e.ListenerType.Of(line).SequenceEqual("CPQ"u8),
+                };
+                LearnIp(line, e.InterfaceIp);
+                break;
+            case LineType.IcidClose or LineType.IcidLost:
+                if (_icids.TryGetValue(e.Icid, out var closing)) closing.Closed = now;
+                break;
+
+            case LineType.MessageStart:
+                Start(e.Mid, e.Icid, now);
+                break;
+            case LineType.MessageFrom:
+                {
+                    var hop = Get(e.Mid, now);
+                    hop.From ??= Str(line, e.From) ?? "";
+                    if (hop.Icid < 0) AttachIcid(hop, e.Icid);
+                    break;
+                }
+            case LineType.MessageRecipient:
+                {
+                    var hop = Get(e.Mid, now);
+                    int rid = (int)Math.Min(e.Rid, 10_000);
+                    while (hop.To.Count <= rid) hop.To.Add("");
+                    hop.To[rid] = Str(line, e.To) ?? "";
+                    break;
+                }
+            case LineType.MessageIdHeader:
+                Get(e.Mid, now).MessageId ??= Str(line, e.MessageId);
+                break;
+            case LineType.MessageSubject:
+                Get(e.Mid, now).Subject ??= Str(line, e.Subject);
+                break;
+            case LineType.MessageReady:
+                {
+                    var hop = Get(e.Mid, now);
+                    hop.Size = e.Size;
+                    if (hop.From is null && e.From.HasValue) hop.From = Str(line, e.From);
+                    break;
+                }
+            case LineType.EngineVerdict or LineType.AntivirusVerdict:
+                _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+                Touch(e.Mid, now);
+                break;
+
+            case LineType.Quarantined:
+                {
+                    var hop = Get(e.Mid, now);
+                    if (hop.QuarantinedAt == 0) hop.QuarantinedAt = now;
+                    hop.Quarantine ??= Str(line, e.Quarantine);
+                    hop.QuarantineReason ??= Str(line, e.Reason);
+                    if (hop.ViaCpq) _directory.AddRoleEvidence(Appliance, ApplianceRole.Sma);
+                    _quarantine.Quarantined(now);
+                    break;
+                }
+            case LineType.CpqEnqueued:
+                {
+                    var hop = Get(e.Mid, now);
+                    if (hop.CpqEnqueuedAt == 0) hop.CpqEnqueuedAt = now;
+                    hop.CpqQuarantine ??= Str(line, e.Quarantine);
+                    hop.QuarantineReason ??= Str(line, e.Reason);
+                    _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+                    CpqQueue(_cpqPeer).Add(hop.Mid, hop.CpqEnqueuedAt);
+                    break;
+                }
+            case LineType.QuarantineReleased or LineType.QuarantineReleasedAll:
+                {
+                    var hop = Get(e.Mid, now);
+                    if (hop.ReleasedAt == 0) hop.ReleasedAt = now;
+                    hop.ReleaseReason ??= Str(line, e.Reason);
+                    if (hop.ViaCpq) ReleaseQueue(hop.SourceIp).Add(hop.Mid, hop.ReleasedAt);
+                    break;
+                }
+            case LineType.QuarantineDeleted:
+                {
+                    var hop = Get(e.Mid, now);
+                    if (hop.DeletedAt == 0) hop.DeletedAt = now;
+                    hop.DeleteReason ??= Str(line, e.Reason);
+                    break;
+                }
+
+            case LineType.DcidNew:
+                {
+                    int port = e.Port;
+                    _dcids[e.Dcid] = new DcidInfo { Opened = now, RemoteIp = Str(line, e.RemoteIp), Port = port, Cpq = port == _o.CpqPort };
+                    LearnIp(line, e.InterfaceIp);
+                    break;
+                }
+            case LineType.DcidTlsSuccess:
+                {
+                    var d = Dcid(e.Dcid, now);
+                    if (e.TlsPeer.HasValue && e.TlsPeer.Of(line).IndexOf(".cpq."u8) >= 0) d.Cpq = true;
+                    if (d.Cpq && d.RemoteIp is not null) Failures(AlertKinds.CpqTlsFailure, d.RemoteIp).Success(now);
+                    if (d.Cpq && d.RemoteIp is not null) Failures(AlertKinds.CpqConnectFailure, d.RemoteIp).Success(now);
+                    break;
+                }
+            case LineType.DcidTlsFailed or LineType.DcidTlsRequiredFailed:
+                {
+                    var d = Dcid(e.Dcid, now);
+                    d.RemoteIp ??= Str(line, e.RemoteIp);
+                    if (d.Cpq && d.RemoteIp is not null)
+                    {
+                        CpqPeerSeen(d.RemoteIp);
+                        // "TLS was required ..." follows the real cause on the same connection: one failure, the cause as its text.
+                        d.Error ??= e.Type == LineType.DcidTlsFailed ? Str(line, e.Error) : null;
+                        if (!d.FailureCounted)
+                        {
+                            d.FailureCounted = true;
+                            Failures(AlertKinds.CpqTlsFailure, d.RemoteIp).Failure(now, d.Error, -1, _o, _alerts);
+                        }
+                        NoteQueueError(d.RemoteIp, d.Error ?? "TLS was required but could not be successfully negotiated");
+                    }
+                    break;
+                }
+            case LineType.DcidClose:
+                if (_dcids.TryGetValue(e.Dcid, out var dclose)) dclose.Closed = now;
+                break;
+            case LineType.ConnectionError:
+                {
+                    var d = Dcid(e.Dcid, now);
+                    d.RemoteIp ??= Str(line, e.RemoteIp);
+                    if (e.Port >= 0) d.Port = e.Port;
+                    if (e.Port == _o.CpqPort || e.Domain.Of(line).IndexOf(".cpq."u8) >= 0) d.Cpq = true;
+                    if (d.Cpq && d.RemoteIp is not null)
+                    {
+                        CpqPeerSeen(d.RemoteIp);
+                        string error = Str(line, e.Error) ?? Str(line, e.Reason) ?? "connection error";
+                        Failures(AlertKinds.CpqConnectFailure, d.RemoteIp).Failure(now, error, -1, _o, _alerts);
+                        NoteQueueError(d.RemoteIp, error);
+                    }
+                    break;
+                }
+
+            case LineType.DeliveryStart:
+                DeliveryStart(e, line, now);
+                break;
+            case LineType.MessageDone:
+                MessageDone(e, line, now);
+                break;
+            case LineType.DeliveryResponse:
+                Response(e, line, now);
+                break;
+            case LineType.DeliveryDelayed:
+                {
+                    var hop = Get(e.Mid, now);
+                    hop.Deferrals++;
+                    hop.LastError = Reason(line, e);
+                    if (hop.WaitingForCpq || hop.WaitingForReturn) NoteQueueError(hop.LastDeliveryIp ?? _cpqPeer, hop.LastError);
+                    break;
+                }
+            case LineType.DeliveryBounced:
+                {
+                    var hop = Get(e.Mid, now);
+                    int n = e.Rids.HasValue ? e.RidList(line).Count() : 1;
+                    hop.BouncedRids += Math.Max(n, 1);
+                    hop.LastError = Reason(line, e);
+                    LeaveQueues(hop, now, success: false);
+                    break;
+                }
+            case LineType.DeliveryPending:
+                Touch(e.Mid, now);
+                break;
+
+            case LineType.MessageAborted:
+                {
+                    var hop = Get(e.Mid, now);
+                    hop.Aborted = true;
+                    hop.AbortReason ??= Str(line, e.Reason);
+                    LeaveQueues(hop, now, success: false);
+                    break;
+                }
+            case LineType.MessageFinished:
+                {
+                    var hop = Get(e.Mid, now);
+                    if (e.Verdict.Of(line).SequenceEqual("aborted"u8)) hop.Aborted = true;
+                    End(hop, now);
+                    break;
+                }
+
+            case LineType.MidRewritten or LineType.EuqReinjected:
+                {
+                    var parent = Get(e.ParentMid, now);
+                    parent.ContinuedAs = e.ChildMid;
+                    Get(e.ChildMid, now);
+                    _sink.Link(parent.Key, new HopKey(Appliance, e.ChildMid), e.Type == LineType.MidRewritten ? LinkKind.Rewritten : LinkKind.Reinjected);
+                    End(parent, now);
+                    break;
+                }
+            case LineType.MidGenerated or LineType.MidSplit or LineType.MidBounceOf:
+                {
+                    var child = Get(e.ChildMid, now);
+                    var kind = e.Type switch { LineType.MidSplit => LinkKind.Split, LineType.MidGenerated => LinkKind.Generated, _ => LinkKind.BounceOf };
+                    child.ParentMid = e.ParentMid;
+                    child.ParentKind = kind;
+                    _sink.Link(new HopKey(Appliance, e.ParentMid), child.Key, kind);
+                    break;
+                }
+            case LineType.CpqReleaseReceived:
+                {
+                    var hop = Get(e.ChildMid, now);
+                    hop.OriginalMid = e.ParentMid;
+                    hop.ReleasedByIp = Str(line, e.RemoteIp);
+                    _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+                    _sink.Link(new HopKey(Appliance, e.ParentMid), hop.Key, LinkKind.ReleaseReceived);
+                    break;
+                }
+
+            case LineType.QuarantineUnavailable:
+                _quarantine.Problem(now, "unavailable", Str(line, e.Reason), null, e.Mid, _o, _alerts);
+                break;
+            case LineType.QuarantineFull:
+                if (e.Percent >= _o.QuarantineFullPercent)
+                    _quarantine.Problem(now, "full", $"Quarantine \"{Str(line, e.Quarantine)}\" is {e.Percent}% full", Str(line, e.Quarantine), -1, _o, _alerts);
+                break;
+            case LineType.QuarantineConnectFailed:
+                _quarantine.Problem(now, "connect_failed", Str(line, e.Error), null, -1, _o, _alerts);
+                break;
+            case LineType.ApplicationFault:
+                _quarantine.Problem(now, "application_fault", "An application fault occurred: " + Str(line, e.Error), null, -1, _o, _alerts);
+                break;
+
+            default:
+                if (e.Mid >= 0) Touch(e.Mid, now);
+                break;
+        }
+
+        Tick();
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    private void Start(long mid, long icid, long now)
+    {
+        if (_hops.TryGetValue(mid, out var existing) && existing.Started && existing.EndedAt > 0)
+        {
+            // The MID counter came round again (appliance reset): the old message is over.
+            Emit(existing, final: true);
+            _hops.Remove(mid);
+        }
+        var hop = Get(mid, now);
+        hop.Started = true;
+        hop.FirstSeen = Math.Min(hop.FirstSeen, now);
+        AttachIcid(hop, icid);
+    }
+
+    private void AttachIcid(Hop hop, long icid)
+    {
+        if (icid < 0) return;
+        hop.Icid = icid;
+        if (icid > 0 && _icids.TryGetValue(icid, out var info))
+        {
+            hop.SourceIp ??= info.RemoteIp;
+            hop.ViaCpq |= info.Cpq;
+        }
+    }
+
+    private Hop Get(long mid, long now)
+    {
+        if (!_hops.TryGetValue(mid, out var hop))
+        {
+            hop = new Hop { Appliance = Appliance, Mid = mid, FirstSeen = now, LastSeen = now };
+            _hops[mid] = hop;
+        }
+        else
+        {
+            if (now < hop.FirstSeen) hop.FirstSeen = now;
+            if (now > hop.LastSeen) hop.LastSeen = now;
+        }
+        return hop;
+    }
+
+    private void Touch(long mid, long now)
+    {
+        if (mid >= 0) Get(mid, now);
+    }
+
+    private void End(Hop hop, long now)
+    {
+        if (hop.EndedAt == 0 || now > hop.EndedAt) hop.EndedAt = now;
+        LeaveQueues(hop, now, success: false);
+        _ending.Enqueue((now, hop.Mid, hop.EndedAt));
+    }
+
+    private void DeliveryStart(in LogEvent e, ReadOnlySpan<byte> line, long now)
+    {
+        var hop = Get(e.Mid, now);
+        var d = Dcid(e.Dcid, now);
+        hop.LastDcid = e.Dcid;
+        hop.LastDeliveryIp = d.RemoteIp;
+        hop.LastDeliveryPort = d.Port;
+        if (e.Destination != QuarantineDestination.None)
+        {
+            hop.Destination = e.Destination;
+            if (e.Destination == QuarantineDestination.CentralizedPolicy) d.Cpq = true;
+        }
+        if (hop.Destination == QuarantineDestination.CentralizedPolicy)
+        {
+            _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+            if (hop.CpqEnqueuedAt == 0) hop.CpqEnqueuedAt = now; // no "enqueued" line in this version: the first attempt
+            if (d.RemoteIp is not null) CpqPeerSeen(d.RemoteIp);
+            MoveToQueue(hop, CpqQueue(d.RemoteIp ?? _cpqPeer), hop.CpqEnqueuedAt);
+        }
+        else if (hop.WaitingForReturn)
+        {
+            if (hop.SourceIp is null && d.RemoteIp is not null) hop.SourceIp = d.RemoteIp;
+        }
+    }
+
+    /// <summary>
+    /// This appliance talks to a CPQ at <paramref name="ip"/>. On an ESA, messages queued before any attempt named
+    /// a peer move into that peer's queue (connection and TLS failures happen before any "Delivery start").
+    /// </summary>
+    private void CpqPeerSeen(string ip)
+    {
+        if (_cpqPeer == ip) return;
+        _cpqPeer = ip;
+        if (!_cpqQueues.TryGetValue("", out var unnamed) || unnamed.Count == 0) return;
+        var target = CpqQueue(ip);
+        foreach (var (since, mid) in unnamed.Waiting.ToList())
+        {
+            unnamed.Remove(mid, 0, success: false);
+            target.Add(mid, since);
+        }
+    }
+
+    /// <summary>Keeps a waiting message in the queue of the peer it is actually being sent to.</summary>
+    private void MoveToQueue(Hop hop, QueueWatch target, long since)
+    {
+        foreach (var q in _cpqQueues.Values)
+            if (q != target && q.Contains(hop.Mid)) q.Remove(hop.Mid, 0, success: false);
+        target.Add(hop.Mid, since);
+    }
+
+    private void MessageDone(in LogEvent e, ReadOnlySpan<byte> line, long now)
+    {
+        var hop = Get(e.Mid, now);
+        if (e.Destination != QuarantineDestination.None) hop.Destination = e.Destination;
+        int n = e.Rids.HasValue ? e.RidList(line).Count() : 1;
+        hop.DeliveredRids += Math.Max(n, 1);
+        hop.DoneAt = now;
+        if (e.Dcid >= 0 && hop.LastDcid != e.Dcid)
+        {
+            var d = Dcid(e.Dcid, now);
+            hop.LastDcid = e.Dcid;
+            hop.LastDeliveryIp = d.RemoteIp;
+            hop.LastDeliveryPort = d.Port;
+        }
+        bool cpq = IsCpqDelivery(hop);
+        if (cpq && hop.LastDeliveryIp is not null)
+        {
+            Failures(AlertKinds.CpqTlsFailure, hop.LastDeliveryIp).Success(now);
+            Failures(AlertKinds.CpqConnectFailure, hop.LastDeliveryIp).Success(now);
+        }
+        LeaveQueues(hop, now, success: true);
+    }
+
+    private void Response(in LogEvent e, ReadOnlySpan<byte> line, long now)
+    {
+        var hop = Get(e.Mid, now);
+        if (e.AcceptedMid < 0 || hop.AcceptedMid >= 0) return;
+        hop.AcceptedMid = e.AcceptedMid;
+        hop.AcceptedIp = hop.LastDeliveryIp;
+        hop.AcceptedAt = now;
+        hop.AcceptedByCpq = IsCpqDelivery(hop);
+        LeaveQueues(hop, now, success: true);
+        // Only quarantine hand-offs link appliances: any AsyncOS receiver answers "Message N accepted", but a
+        // link is kept waiting for its target's address only when the delivery was CPQ-bound (bounded state).
+        if (hop.AcceptedByCpq && hop.AcceptedIp is not null)
+            _sink.CrossLink(hop.Key, hop.AcceptedIp, hop.AcceptedMid, hop.ViaCpq && hop.ReleasedAt > 0 ? LinkKind.CpqReturn : LinkKind.CpqTransfer);
+    }
+
+    private bool IsCpqDelivery(Hop hop) =>
+        hop.Destination != QuarantineDestination.None || hop.LastDeliveryPort == _o.CpqPort
+        || (hop.LastDcid >= 0 && _dcids.TryGetValue(hop.LastDcid, out var d) && d.Cpq)
+        || (hop.ViaCpq && hop.ReleasedAt > 0);
+
+    private void LeaveQueues(Hop hop, long now, bool success)
+    {
+        foreach (var q in _cpqQueues.Values)
+        {
+            if (!q.Contains(hop.Mid)) continue;
+            q.Remove(hop.Mid, now, success);
+            q.Evaluate(now, _o, _alerts);
+        }
+        foreach (var q in _releaseQueues.Values)
+        {
+            if (!q.Contains(hop.Mid)) continue;
+            q.Remove(hop.Mid, now, success);
+            q.Evaluate(now, _o, _alerts);
+        }
+        if (success && hop.ViaCpq && hop.ReleasedAt > 0)
+            ReleaseQueue(hop.SourceIp).Success(now);
+        else if (success && IsCpqDelivery(hop) && !hop.ViaCpq)
+            CpqQueue(hop.LastDeliveryIp ?? _cpqPeer).Success(now);
+    }
+
+    private void NoteQueueError(string? peer, string? error)
+    {
+        if (error is null) return;
+        foreach (var q in Queues)
+            if (peer is null || q.Peer is null || q.Peer == peer) q.LastError = error;
+    }
+
+    private QueueWatch CpqQueue(string? peer)
+    {
+        string key = peer ?? "";
+        if (!_cpqQueues.TryGetValue(key, out var q))
+            _cpqQueues[key] = q = new QueueWatch(AlertKinds.CpqQueueStuck, Appliance, peer);
+        return q;
+    }
+
+    private QueueWatch ReleaseQueue(string? peer)
+    {
+        string key = peer ?? "";
+        if (!_releaseQueues.TryGetValue(key, out var q))
+            _releaseQueues[key] = q = new QueueWatch(AlertKinds.CpqReleaseStuck, Appliance, peer);
+        return q;
+    }
+
+    private FailureWatch Failures(string kind, string peer)
+    {
+        if (!_failures.TryGetValue((kind, peer), out var f)) _failures[(kind, peer)] = f = new FailureWatch(kind, Appliance, peer);
+        return f;
+    }
+
+    private DcidInfo Dcid(long dcid, long now)
+    {
+        if (!_dcids.TryGetValue(dcid, out var d)) _dcids[dcid] = d = new DcidInfo { Opened = now };
+        return d;
+    }
+
+    private void LearnIp(ReadOnlySpan<byte> line, TextRange ip)
+    {
+        if (!ip.HasValue) return;
+        var s = Str(line, ip)!;
+        if (_ownIps.Add(s)) _directory.LearnIp(Appliance, s);
+    }
+
+    private string? Reason(ReadOnlySpan<byte> line, in LogEvent e)
+    {
+        var reason = Str(line, e.Reason);
+        return e.StatusCode.HasValue ? $"{Str(line, e.StatusCode)} - {reason}" : reason;
+    }
+
+    /// <summary>Text of a field; short repeated values (addresses, names) are shared, not copied per line.</summary>
+    private string? Str(ReadOnlySpan<byte> line, TextRange r)
+    {
+        if (!r.HasValue) return null;
+        var bytes = r.Of(line);
+        if (bytes.Length > 48) return Encoding.UTF8.GetString(bytes);
+        Span<char> chars = stackalloc char[64];
+        int n = Encoding.UTF8.GetChars(bytes, chars);
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars[..n], out var s)) return s;
+        s = new string(chars[..n]);
+        if (_strings.Count < 100_000) _strings[s] = s;
+        return s;
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /// <summary>Runs what depends on time: hops past the lateness are handed on, queues evaluated, old state swept.</summary>
+    private void Tick()
+    {
+        long now = MaxTime;
+        long settled = now - _o.AllowedLateness.Ticks;
+        while (_ending.Count > 0 && _ending.Peek().At <= settled)
+        {
+            var (at, mid, endedAt) = _ending.Dequeue();
+            // A later end (or a MID reused) scheduled the message again: that entry decides.
+            if (!_hops.TryGetValue(mid, out var hop) || hop.EndedAt != endedAt) continue;
+            if (hop.LastSeen > at)
+            {
+                // Lines kept coming after the end: wait for them to settle too.
+                _ending.Enqueue((hop.LastSeen, mid, endedAt));
+                continue;
+            }
+            _hops.Remove(mid);
+            Emit(hop, final: true);
+        }
+        if (now - _lastTick < TimeSpan.TicksPerSecond) return;
+        _lastTick = now;
+        foreach (var q in Queues) q.Evaluate(now, _o, _alerts);
+        foreach (var f in _failures.Values) f.Evaluate(now, _o, _alerts);
+        _quarantine.Evaluate(now, _o, _alerts);
+        if (now - _lastSweep >= 10 * Minute) Sweep(now);
+    }
+
+    private void Sweep(long now)
+    {
+        _lastSweep = now;
+        long horizon = now - _o.Horizon.Ticks;
+        List<long>? old = null;
+        foreach (var (mid, hop) in _hops)
+            if (hop.LastSeen < horizon) (old ??= []).Add(mid);
+        if (old is not null)
+        {
+            old.Sort();
+            foreach (var mid in old)
+            {
+                var hop = _hops[mid];
+                _hops.Remove(mid);
+                foreach (var q in Queues) if (q.Contains(mid)) q.Remove(mid, now, success: false);
+                Emit(hop, final: false);
+            }
+        }
+        // Connections are short-lived; forget them an hour after they closed (or went quiet).
+        long connectionHorizon = now - 60 * Minute;
+        _sink.Settled(Appliance, connectionHorizon);
+        foreach (var icid in _icids.Where(kv => Math.Max(kv.Value.Opened, kv.Value.Closed) < connectionHorizon).Select(kv => kv.Key).ToList())
+            _icids.Remove(icid);
+        foreach (var dcid in _dcids.Where(kv => Math.Max(kv.Value.Opened, kv.Value.Closed) < connectionHorizon).Select(kv => kv.Key).ToList())
+            _dcids.Remove(dcid);
+    }
+
+    private void Emit(Hop hop, bool final)
+    {
+        hop.Final = final;
+        _sink.Hop(hop);
+    }
+
+    /// <summary>End of input: every message in progress is handed on as it stands (in MID order), queues evaluated.</summary>
+    public void Flush()
+    {
+        long now = MaxTime;
+        foreach (var q in Queues)
+        {
+            q.Evaluate(now, _o, _alerts);
+            q.Finish(_alerts);
+        }
+        foreach (var f in _failures.Values)
+        {
+            f.Evaluate(now, _o, _alerts);
+            f.Finish(_alerts);
+        }
+        _quarantine.Evaluate(now, _o, _alerts);
+        _ending.Clear();
+        foreach (var mid in _hops.Keys.Order().ToList())
+        {
+            var hop = _hops[mid];
+            _hops.Remove(mid);
+            Emit(hop, final: hop.EndedAt > 0);
+        }
+    }
+}
