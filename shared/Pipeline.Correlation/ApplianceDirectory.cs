@@ -1,3 +1,5 @@
+using Pipeline.Correlation.State;
+
 namespace Pipeline.Correlation;
 
 /// <summary>
@@ -18,6 +20,24 @@ public sealed class ApplianceDirectory
 
     /// <summary>Appliance names seen or configured, in ordinal order.</summary>
     public IReadOnlyCollection<string> Names => _names;
+
+    internal DirectorySnapshot Snapshot() => new()
+    {
+        Names = [.. _names],
+        Claims = _claims.ToDictionary(kv => kv.Key, kv => kv.Value.ToList(), StringComparer.Ordinal),
+        ConfiguredIps = new(_configuredIps, StringComparer.Ordinal),
+        ConfiguredRoles = new(_configuredRoles, StringComparer.Ordinal),
+        RoleEvidence = _roleEvidence.ToDictionary(kv => kv.Key, kv => (int[])kv.Value.Clone(), StringComparer.Ordinal),
+    };
+
+    internal void Restore(DirectorySnapshot s)
+    {
+        foreach (var n in s.Names) _names.Add(n);
+        foreach (var (ip, names) in s.Claims) _claims[ip] = new SortedSet<string>(names, StringComparer.Ordinal);
+        foreach (var (ip, n) in s.ConfiguredIps) _configuredIps[ip] = n;
+        foreach (var (n, r) in s.ConfiguredRoles) _configuredRoles[n] = r;
+        foreach (var (n, c) in s.RoleEvidence) _roleEvidence[n] = (int[])c.Clone();
+    }
 
     /// <summary>Registers an appliance name.</summary>
     public void Register(string name) => _names.Add(name);

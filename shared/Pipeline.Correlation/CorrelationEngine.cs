@@ -1,6 +1,7 @@
 using Pipeline.Correlation.Detection;
 using Pipeline.Correlation.Joining;
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.State;
 using Pipeline.Correlation.Stitching;
 using Pipeline.MailLogs;
 
@@ -10,17 +11,17 @@ namespace Pipeline.Correlation;
 public sealed class CorrelationStats
 {
     /// <summary>Lines stitched.</summary>
-    public long Lines { get; internal set; }
+    public long Lines { get; set; }
     /// <summary>Flows handed on.</summary>
-    public long Flows { get; internal set; }
+    public long Flows { get; set; }
     /// <summary>Flows per final state.</summary>
-    public Dictionary<string, long> FlowsByState { get; } = FlowStates.All.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
+    public Dictionary<string, long> FlowsByState { get; set; } = FlowStates.All.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
     /// <summary>Flows with a CPQ (or off-box spam quarantine) hand-off.</summary>
-    public long CpqTransfers { get; internal set; }
+    public long CpqTransfers { get; set; }
     /// <summary>Flows whose quarantined message was released.</summary>
-    public long CpqReleases { get; internal set; }
+    public long CpqReleases { get; set; }
     /// <summary>Hops per appliance-to-appliance link kind.</summary>
-    public long CrossApplianceFlows { get; internal set; }
+    public long CrossApplianceFlows { get; set; }
 }
 
 /// <summary>
@@ -35,12 +36,44 @@ public sealed class CorrelationEngine
     private readonly FlowJoiner _joiner;
 
     /// <summary>Creates an engine.</summary>
-    public CorrelationEngine(CorrelationOptions? options = null)
+    public CorrelationEngine(CorrelationOptions? options = null) : this(options, new CorrelationStats()) { }
+
+    private CorrelationEngine(CorrelationOptions? options, CorrelationStats stats)
     {
+        Stats = stats;
         Options = options ?? new CorrelationOptions();
         Directory = new ApplianceDirectory();
         Alerts = new AlertBook();
         _joiner = new FlowJoiner(Directory, Options, OnFlow);
+    }
+
+    /// <summary>The engine's whole state as plain data (see <see cref="EngineSnapshot"/>).</summary>
+    public EngineSnapshot Snapshot()
+    {
+        var index = new Dictionary<AlertState, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < Alerts.Alerts.Count; i++) index[Alerts.Alerts[i]] = i;
+        int IndexOf(AlertState? a) => a is null ? -1 : index[a];
+        return new EngineSnapshot
+        {
+            Alerts = [.. Alerts.Alerts],
+            Directory = Directory.Snapshot(),
+            Stitchers = _stitchers.Values.OrderBy(s => s.Appliance, StringComparer.Ordinal).Select(s => s.Snapshot(IndexOf)).ToList(),
+            Joiner = _joiner.Snapshot(),
+            Stats = Stats,
+        };
+    }
+
+    /// <summary>An engine that continues from <paramref name="snapshot"/>; attach <see cref="FlowCompleted"/> handlers again.</summary>
+    public static CorrelationEngine Restore(EngineSnapshot snapshot, CorrelationOptions? options = null)
+    {
+        var engine = new CorrelationEngine(options, snapshot.Stats);
+        engine.Directory.Restore(snapshot.Directory);
+        engine.Alerts.Restore(snapshot.Alerts);
+        AlertState? At(int i) => i < 0 ? null : snapshot.Alerts[i];
+        foreach (var s in snapshot.Stitchers)
+            engine._stitchers[s.Appliance] = ApplianceStitcher.Restore(s, engine.Options, engine._joiner, engine.Directory, engine.Alerts, At);
+        engine._joiner.Restore(snapshot.Joiner);
+        return engine;
     }
 
     /// <summary>Options in use.</summary>
@@ -53,7 +86,7 @@ public sealed class CorrelationEngine
     public AlertBook Alerts { get; }
 
     /// <summary>Counters.</summary>
-    public CorrelationStats Stats { get; } = new();
+    public CorrelationStats Stats { get; }
 
     /// <summary>Raised for each complete flow (final state).</summary>
     public event Action<FlowDocument>? FlowCompleted;

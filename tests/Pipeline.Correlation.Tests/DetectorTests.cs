@@ -21,7 +21,7 @@ public class DetectorTests
     /// <paramref name="healthyFrom"/> the attempt fails with <paramref name="fail"/>; after that it hands over
     /// everything waiting (oldest first) in one connection.
     /// </summary>
-    private static ApplianceLog EsaWithCpqFault(TimeSpan healthyFrom, TimeSpan until, Action<ApplianceLog, TimeSpan, long> fail)
+    internal static ApplianceLog EsaWithCpqFault(TimeSpan healthyFrom, TimeSpan until, Action<ApplianceLog, TimeSpan, long> fail)
     {
         var esa = new ApplianceLog("esa01", T0);
         var waiting = new List<long>();
@@ -60,7 +60,7 @@ public class DetectorTests
         return esa;
     }
 
-    private static void TlsAnon(ApplianceLog esa, TimeSpan at, long dcid) =>
+    internal static void TlsAnon(ApplianceLog esa, TimeSpan at, long dcid) =>
         esa.At(at, $"New SMTP DCID {dcid} interface {EsaIp} address {SmaIp} port 7025")
             .At(at, $"DCID {dcid} TLS failed: verify error: no certificate from server")
             .At(at, $"DCID {dcid} TLS was required but could not be successfully negotiated")

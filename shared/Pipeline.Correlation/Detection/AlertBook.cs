@@ -56,6 +56,8 @@ public sealed class AlertBook
     /// <summary>All alerts so far.</summary>
     public IReadOnlyList<AlertState> Alerts => _alerts;
 
+    internal void Restore(IEnumerable<AlertState> alerts) => _alerts.AddRange(alerts);
+
     internal AlertState Open(string kind, string appliance, string? peer, long at)
     {
         var a = new AlertState { Kind = kind, Appliance = appliance, Peer = peer, OpenedAt = at, UpdatedAt = at };

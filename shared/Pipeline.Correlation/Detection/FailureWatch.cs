@@ -1,3 +1,5 @@
+using Pipeline.Correlation.State;
+
 namespace Pipeline.Correlation.Detection;
 
 /// <summary>
@@ -29,6 +31,18 @@ public sealed class FailureWatch
 
     /// <summary>When a working connection cleared the open alert, 0 if none yet.</summary>
     public long ClearedAt { get; private set; }
+
+    internal FailureSnapshot Snapshot(Func<AlertState?, int> index) => new()
+    {
+        Kind = Kind, Peer = Peer, Recent = [.. _recent], ClearedAt = ClearedAt, OpenAlert = index(OpenAlert),
+    };
+
+    internal static FailureWatch Restore(FailureSnapshot s, string appliance, Func<int, AlertState?> alert)
+    {
+        var f = new FailureWatch(s.Kind, appliance, s.Peer) { ClearedAt = s.ClearedAt, OpenAlert = alert(s.OpenAlert) };
+        foreach (var t in s.Recent) f._recent.Enqueue(t);
+        return f;
+    }
 
     /// <summary>A failed attempt.</summary>
     public void Failure(long now, string? error, long mid, CorrelationOptions options, AlertBook book)

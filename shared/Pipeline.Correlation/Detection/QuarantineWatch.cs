@@ -1,3 +1,5 @@
+using Pipeline.Correlation.State;
+
 namespace Pipeline.Correlation.Detection;
 
 /// <summary>
@@ -13,6 +15,18 @@ public sealed class QuarantineWatch(string appliance)
 
     /// <summary>The open alert, if any.</summary>
     public AlertState? OpenAlert { get; private set; }
+
+    internal QuarantineSnapshot Snapshot(Func<AlertState?, int> index) => new()
+    {
+        LastProblem = _lastProblem, FirstOkAfterProblem = _firstOkAfterProblem, OpenAlert = index(OpenAlert),
+    };
+
+    internal void Restore(QuarantineSnapshot s, Func<int, AlertState?> alert)
+    {
+        _lastProblem = s.LastProblem;
+        _firstOkAfterProblem = s.FirstOkAfterProblem;
+        OpenAlert = alert(s.OpenAlert);
+    }
 
     /// <summary>A problem line.</summary>
     public void Problem(long now, string cause, string? detail, string? quarantine, long mid, CorrelationOptions options, AlertBook book)

@@ -1,3 +1,5 @@
+using Pipeline.Correlation.State;
+
 namespace Pipeline.Correlation.Detection;
 
 /// <summary>
@@ -37,6 +39,22 @@ public sealed class QueueWatch
     public IEnumerable<(long Since, long Mid)> Waiting => _waiting;
     /// <summary>Enqueue time of the oldest waiting message, 0 if none.</summary>
     public long Oldest => _waiting.Count > 0 ? _waiting.Min.Since : 0;
+
+    internal QueueSnapshot Snapshot(Func<AlertState?, int> index) => new()
+    {
+        Kind = Kind, Peer = Peer, LastSuccess = LastSuccess, LastError = LastError, ClearedAt = ClearedAt,
+        OpenAlert = index(OpenAlert), Waiting = _waiting.Select(w => new[] { w.Since, w.Mid }).ToList(),
+    };
+
+    internal static QueueWatch Restore(QueueSnapshot s, string appliance, Func<int, AlertState?> alert)
+    {
+        var q = new QueueWatch(s.Kind, appliance, s.Peer)
+        {
+            LastSuccess = s.LastSuccess, LastError = s.LastError, ClearedAt = s.ClearedAt, OpenAlert = alert(s.OpenAlert),
+        };
+        foreach (var w in s.Waiting) q.Add(w[1], w[0]);
+        return q;
+    }
 
     /// <summary>A message starts waiting (idempotent).</summary>
     public void Add(long mid, long at)

@@ -1,4 +1,5 @@
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.State;
 using Pipeline.Correlation.Stitching;
 
 namespace Pipeline.Correlation.Joining;
@@ -57,6 +58,61 @@ public sealed class FlowJoiner : IStitchSink
 
     /// <summary>Hops held in flows that are not complete yet.</summary>
     public int HeldHops => _nodes.Count;
+
+    /// <summary>The open components and recent flow ids as plain data, in a fixed order.</summary>
+    public JoinerSnapshot Snapshot()
+    {
+        var s = new JoinerSnapshot { FlowsEmitted = FlowsEmitted };
+        foreach (var root in _nodes.Values.Select(Find).Distinct()
+                     .OrderBy(r => r.Component!.Members.Select(m => m.Key).Min(KeyComparer), KeyComparer))
+        {
+            var c = root.Component!;
+            s.Components.Add(new ComponentSnapshot
+            {
+                Members = c.Members.OrderBy(m => m.Key, KeyComparer).Select(m => new MemberSnapshot(m.Key, m.Hop)).ToList(),
+                Links = c.Links.Select(l => new LinkSnapshot(l.From, l.To, l.Kind)).ToList(),
+                Pending = c.Pending.Select(p => new PendingSnapshot(p.From, p.Ip, p.Mid, p.Kind)).ToList(),
+                ParentLink = c.ParentLink is { } pl ? new LinkSnapshot(pl.Parent, default, pl.Kind) : null,
+                Dependents = [.. c.Dependents],
+            });
+        }
+        foreach (var (appliance, byMid) in _emitted.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            s.Emitted[appliance] = byMid.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => new EmittedHop(kv.Value.FlowId, kv.Value.At));
+        return s;
+    }
+
+    /// <summary>Restores <see cref="Snapshot"/> into this (empty) joiner.</summary>
+    public void Restore(JoinerSnapshot s)
+    {
+        FlowsEmitted = s.FlowsEmitted;
+        foreach (var cs in s.Components)
+        {
+            Node? root = null;
+            foreach (var m in cs.Members)
+            {
+                var node = new Node(m.Key) { Hop = m.Hop };
+                root ??= node;
+                node.Parent = root;
+                _nodes[m.Key] = node;
+            }
+            if (root is null) continue;
+            root.Rank = 1;
+            var c = root.Component = new Component();
+            c.Members.AddRange(cs.Members.Select(m => _nodes[m.Key]));
+            c.Links.AddRange(cs.Links.Select(l => (l.From, l.To, l.Kind)));
+            foreach (var p in cs.Pending)
+            {
+                var pending = new PendingLink(p.From, p.Ip, p.Mid, p.Kind);
+                c.Pending.Add(pending);
+                if (!_pendingByIp.TryGetValue(p.Ip, out var list)) _pendingByIp[p.Ip] = list = [];
+                list.Add(pending);
+            }
+            if (cs.ParentLink is { } pl) c.ParentLink = (pl.From, pl.Kind);
+            c.Dependents.AddRange(cs.Dependents);
+        }
+        foreach (var (appliance, byMid) in s.Emitted)
+            _emitted[appliance] = byMid.ToDictionary(kv => kv.Key, kv => (kv.Value.FlowId, kv.Value.At));
+    }
 
     /// <inheritdoc />
     public void Hop(Hop hop)

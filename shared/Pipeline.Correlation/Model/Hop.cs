@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Pipeline.MailLogs;
 
 namespace Pipeline.Correlation.Model;
@@ -132,16 +133,20 @@ public sealed class Hop
     public bool Final { get; set; }
 
     /// <summary>The key of this hop.</summary>
+    [JsonIgnore]
     public HopKey Key => new(Appliance, Mid);
 
     /// <summary>True while waiting for a CPQ hand-off (the.cpq.host queue).</summary>
+    [JsonIgnore]
     public bool WaitingForCpq => (CpqEnqueuedAt > 0 || Destination == QuarantineDestination.CentralizedPolicy)
                                  && AcceptedAt == 0 && DoneAt == 0 && !Aborted && BouncedRids == 0 && EndedAt == 0;
 
     /// <summary>True while a released message waits to be delivered back (the.cpq.release.host queue on an SMA).</summary>
+    [JsonIgnore]
     public bool WaitingForReturn => ViaCpq && ReleasedAt > 0 && DoneAt == 0 && AcceptedAt == 0 && !Aborted && BouncedRids == 0 && EndedAt == 0;
 
     /// <summary>The outcome as it stands.</summary>
+    [JsonIgnore]
     public HopOutcome Outcome
     {
         get

@@ -1,6 +1,7 @@
 using System.Text;
 using Pipeline.Correlation.Detection;
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.State;
 using Pipeline.MailLogs;
 
 namespace Pipeline.Correlation.Stitching;
@@ -114,6 +115,48 @@ public sealed class ApplianceStitcher
 
     /// <summary>The CPQ queues of this appliance (the.cpq.host per peer, the.cpq.release.host per peer).</summary>
     public IEnumerable<QueueWatch> Queues => _cpqQueues.Values.Concat(_releaseQueues.Values);
+
+    /// <summary>The stitcher's state as plain data (alerts by index into the engine's alert list).</summary>
+    public StitcherSnapshot Snapshot(Func<AlertState?, int> alertIndex) => new()
+    {
+        Appliance = Appliance, MaxTime = MaxTime, MinTime = MinTime, Lines = Lines, LastTick = _lastTick, LastSweep = _lastSweep,
+        CpqPeer = _cpqPeer,
+        Gaps = Gaps.Select(g => new[] { g.From, g.To }).ToList(),
+        Hops = _hops.Values.OrderBy(h => h.Mid).ToList(),
+        Icids = new(_icids),
+        Dcids = new(_dcids),
+        Ending = _ending.Select(x => new[] { x.At, x.Mid, x.EndedAt }).ToList(),
+        OwnIps = _ownIps.Order(StringComparer.Ordinal).ToList(),
+        Queues = _cpqQueues.Values.Concat(_releaseQueues.Values).Select(q => q.Snapshot(alertIndex)).ToList(),
+        Failures = _failures.Values.Select(f => f.Snapshot(alertIndex)).ToList(),
+        Quarantine = _quarantine.Snapshot(alertIndex),
+    };
+
+    /// <summary>Rebuilds a stitcher from <see cref="Snapshot"/>.</summary>
+    public static ApplianceStitcher Restore(StitcherSnapshot s, CorrelationOptions options, IStitchSink sink,
+        ApplianceDirectory directory, AlertBook alerts, Func<int, AlertState?> alertAt)
+    {
+        var st = new ApplianceStitcher(s.Appliance, options, sink, directory, alerts)
+        {
+            MaxTime = s.MaxTime, MinTime = s.MinTime, Lines = s.Lines, _lastTick = s.LastTick, _lastSweep = s.LastSweep,
+            _cpqPeer = s.CpqPeer,
+        };
+        st.Gaps.AddRange(s.Gaps.Select(g => (g[0], g[1])));
+        foreach (var h in s.Hops) st._hops[h.Mid] = h;
+        foreach (var (k, v) in s.Icids) st._icids[k] = v;
+        foreach (var (k, v) in s.Dcids) st._dcids[k] = v;
+        foreach (var x in s.Ending) st._ending.Enqueue((x[0], x[1], x[2]));
+        foreach (var ip in s.OwnIps) st._ownIps.Add(ip);
+        foreach (var q in s.Queues)
+        {
+            var watch = QueueWatch.Restore(q, s.Appliance, alertAt);
+            var map = q.Kind == AlertKinds.CpqReleaseStuck ? st._releaseQueues : st._cpqQueues;
+            map[q.Peer ?? ""] = watch;
+        }
+        foreach (var f in s.Failures) st._failures[(f.Kind, f.Peer)] = FailureWatch.Restore(f, s.Appliance, alertAt);
+        st._quarantine.Restore(s.Quarantine, alertAt);
+        return st;
+    }
 
     /// <summary>Feeds one parsed line.</summary>
     public void Observe(in LogEvent e, ReadOnlySpan<byte> line)
