@@ -92,6 +92,11 @@ public class DetectorTests
         Assert.Equal(3630, stuck.Evidence.OldestAgeSeconds);                // queued 00:00:00, handed over 01:00:30
         Assert.Equal([1001L, 1002, 1003, 1004, 1005], stuck.Evidence.SampleMids);
         Assert.Contains(":-aNULL", stuck.Hint);
+        // The backlog series of the.cpq.host on esa01 climbs to 30 and falls back to 0 when the queue drains.
+        var queue = run.Engine.For("esa01").Queues.Single(q => q.Kind == AlertKinds.CpqQueueStuck && q.Peer == SmaIp);
+        Assert.Equal(30, queue.Series.Max(p => p.Waiting)); // sampled at minute starts: 00:00..00:58 before 01:00 enqueues
+        Assert.Equal(0, queue.Series[^1].Waiting);
+        Assert.True(queue.Series.Max(p => p.OldestAge) >= TimeSpan.FromMinutes(59).Ticks);
         // Every message still arrives: 46 flows, all transferred.
         Assert.Equal(46, run.Flows.Count);
         Assert.All(run.Flows, f => Assert.Equal(FlowStates.Quarantined, f.State));

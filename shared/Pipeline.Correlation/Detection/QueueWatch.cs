@@ -44,6 +44,7 @@ public sealed class QueueWatch
     {
         Kind = Kind, Peer = Peer, LastSuccess = LastSuccess, LastError = LastError, ClearedAt = ClearedAt,
         OpenAlert = index(OpenAlert), Waiting = _waiting.Select(w => new[] { w.Since, w.Mid }).ToList(),
+        Series = Series.Select(p => new[] { p.Time, p.Waiting, p.OldestAge }).ToList(),
     };
 
     internal static QueueWatch Restore(QueueSnapshot s, string appliance, Func<int, AlertState?> alert)
@@ -53,7 +54,28 @@ public sealed class QueueWatch
             LastSuccess = s.LastSuccess, LastError = s.LastError, ClearedAt = s.ClearedAt, OpenAlert = alert(s.OpenAlert),
         };
         foreach (var w in s.Waiting) q.Add(w[1], w[0]);
+        q.Series.AddRange(s.Series.Select(p => (p[0], (int)p[1], p[2])));
         return q;
+    }
+
+    /// <summary>The backlog over time: (minute, waiting, oldest age in ticks), a point per minute while messages wait and at each change.</summary>
+    public List<(long Time, int Waiting, long OldestAge)> Series { get; } = [];
+
+    /// <summary>
+    /// Records the backlog at <paramref name="now"/>: called once per minute of event time (the point is put at the
+    /// minute), and at the end of input with <paramref name="final"/> (the point is put at the exact time).
+    /// </summary>
+    public void Sample(long now, bool final = false)
+    {
+        long at = final ? now : now - now % TimeSpan.TicksPerMinute;
+        int waiting = _waiting.Count;
+        if (Series.Count > 0)
+        {
+            var last = Series[^1];
+            if ((!final && last.Time == at) || (waiting == 0 && last.Waiting == 0) || (final && last.Waiting == waiting)) return;
+        }
+        else if (waiting == 0) return;
+        Series.Add((at, waiting, waiting > 0 ? now - _waiting.Min.Since : 0));
     }
 
     /// <summary>A message starts waiting (idempotent).</summary>

@@ -109,6 +109,8 @@ public sealed class QueueSnapshot
     public int OpenAlert { get; set; } = -1;
     /// <summary>Waiting messages as [since, mid].</summary>
     public List<long[]> Waiting { get; set; } = [];
+    /// <summary>Backlog samples as [minute, waiting, oldest age ticks].</summary>
+    public List<long[]> Series { get; set; } = [];
 }
 
 /// <summary>A failure watch.</summary>

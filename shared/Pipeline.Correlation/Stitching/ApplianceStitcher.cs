@@ -657,6 +657,8 @@ public sealed class ApplianceStitcher
             Emit(hop, final: true);
         }
         if (now - _lastTick < TimeSpan.TicksPerSecond) return;
+        if (now / Minute != _lastTick / Minute)
+            foreach (var q in Queues) q.Sample(now);
         _lastTick = now;
         foreach (var q in Queues) q.Evaluate(now, _o, _alerts);
         foreach (var f in _failures.Values) f.Evaluate(now, _o, _alerts);
@@ -703,6 +705,7 @@ public sealed class ApplianceStitcher
         long now = MaxTime;
         foreach (var q in Queues)
         {
+            q.Sample(now, final: true);
             q.Evaluate(now, _o, _alerts);
             q.Finish(_alerts);
         }
