@@ -83,6 +83,16 @@ public sealed class LogicalLineReader : IDisposable
     /// <summary>Bytes consumed from the stream.</summary>
     public long BytesRead => _bufBase + _scan;
 
+    /// <summary>
+    /// The bytes after the current line that are already buffered, reading more first if fewer than
+    /// <paramref name="atLeast"/> are (and the stream has more). Does not consume them.
+    /// </summary>
+    public ReadOnlySpan<byte> PeekAhead(int atLeast)
+    {
+        while (_dataEnd - _scan < atLeast && !_eof) Fill();
+        return _buf.AsSpan(_scan, _dataEnd - _scan);
+    }
+
     /// <summary>Reads the next logical line; false at the end of the stream.</summary>
     public bool TryRead(out LogicalLine line)
     {

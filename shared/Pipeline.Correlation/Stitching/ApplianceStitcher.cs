@@ -162,6 +162,10 @@ public sealed class ApplianceStitcher
     public void Observe(in LogEvent e, ReadOnlySpan<byte> line)
     {
         if (e.Type == LineType.Unparsed || e.UtcTicks <= 0) return;
+        // File headers carry no mail and, before the offset header of their file, not a trustworthy time either:
+        // they must not move the appliance's clock.
+        if (e.Type is LineType.LogfileBegin or LineType.LogfileEnd or LineType.LogfileRolledOver or LineType.ApplianceVersion
+            or LineType.TimeOffset) return;
         long now = e.UtcTicks;
         Lines++;
         if (MinTime == 0 || now < MinTime) MinTime = now;
@@ -523,8 +527,7 @@ public sealed class ApplianceStitcher
             hop.LastDeliveryIp = d.RemoteIp;
             hop.LastDeliveryPort = d.Port;
         }
-        bool cpq = IsCpqDelivery(hop);
-        if (cpq && hop.LastDeliveryIp is not null)
+        if (IsCpqConnection(hop) && hop.LastDeliveryIp is not null)
         {
             Failures(AlertKinds.CpqTlsFailure, hop.LastDeliveryIp).Success(now);
             Failures(AlertKinds.CpqConnectFailure, hop.LastDeliveryIp).Success(now);
@@ -539,7 +542,7 @@ public sealed class ApplianceStitcher
         hop.AcceptedMid = e.AcceptedMid;
         hop.AcceptedIp = hop.LastDeliveryIp;
         hop.AcceptedAt = now;
-        hop.AcceptedByCpq = IsCpqDelivery(hop);
+        hop.AcceptedByCpq = IsQuarantineHandOff(hop);
         LeaveQueues(hop, now, success: true);
         // Only quarantine hand-offs link appliances: any AsyncOS receiver answers "Message N accepted", but a
         // link is kept waiting for its target's address only when the delivery was CPQ-bound (bounded state).
@@ -547,8 +550,15 @@ public sealed class ApplianceStitcher
             _sink.CrossLink(hop.Key, hop.AcceptedIp, hop.AcceptedMid, hop.ViaCpq && hop.ReleasedAt > 0 ? LinkKind.CpqReturn : LinkKind.CpqTransfer);
     }
 
-    private bool IsCpqDelivery(Hop hop) =>
-        hop.Destination != QuarantineDestination.None || hop.LastDeliveryPort == _o.CpqPort
+    /// <summary>A hand-off to a quarantine on another appliance: the CPQ either way, or the off-box spam quarantine.</summary>
+    private bool IsQuarantineHandOff(Hop hop) => hop.Destination != QuarantineDestination.None || IsCpqConnection(hop);
+
+    /// <summary>
+    /// The delivery went over a CPQ connection (the.cpq.host, or the.cpq.release.host from an SMA): the CPQ port,
+    /// a <c>the.cpq.*</c> TLS name or a CPQ-bound message on it. The off-box spam quarantine is a different queue.
+    /// </summary>
+    private bool IsCpqConnection(Hop hop) =>
+        hop.Destination == QuarantineDestination.CentralizedPolicy || hop.LastDeliveryPort == _o.CpqPort
         || (hop.LastDcid >= 0 && _dcids.TryGetValue(hop.LastDcid, out var d) && d.Cpq)
         || (hop.ViaCpq && hop.ReleasedAt > 0);
 
@@ -568,7 +578,7 @@ public sealed class ApplianceStitcher
         }
         if (success && hop.ViaCpq && hop.ReleasedAt > 0)
             ReleaseQueue(hop.SourceIp).Success(now);
-        else if (success && IsCpqDelivery(hop) && !hop.ViaCpq)
+        else if (success && IsCpqConnection(hop) && !hop.ViaCpq)
             CpqQueue(hop.LastDeliveryIp ?? _cpqPeer).Success(now);
     }
 
