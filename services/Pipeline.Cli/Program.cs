@@ -16,6 +16,7 @@ public static class Program
             """)
         {
             ParseCommand.Create(),
+            GenerateCommand.Create(),
             AnalyzeCommand.Create(),
         };
         return root;

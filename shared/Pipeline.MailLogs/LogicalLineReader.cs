@@ -89,7 +89,15 @@ public sealed class LogicalLineReader : IDisposable
     /// </summary>
     public ReadOnlySpan<byte> PeekAhead(int atLeast)
     {
-        while (_dataEnd - _scan < atLeast && !_eof) Fill();
+        while (_dataEnd - _scan < atLeast && !_eof)
+        {
+            // Never move buffered bytes here: the caller may still hold the line just returned. Grow into a new
+            // array instead (the old one, and the caller's span into it, stay as they are).
+            if (_buf.Length - _dataEnd < ReadSize / 4) Array.Resize(ref _buf, _buf.Length * 2);
+            int n = _stream.Read(_buf, _dataEnd, _buf.Length - _dataEnd);
+            if (n <= 0) _eof = true;
+            else _dataEnd += n;
+        }
         return _buf.AsSpan(_scan, _dataEnd - _scan);
     }
 

@@ -124,6 +124,8 @@ public class CorpusTests
         Assert.Equal(LineType.TimeOffset, rows[2].Event.Type);
         // "Wed Nov 19 09:16:38 2014" at UTC-6 is 15:16:38Z; the Message-IDs of the same minute carry epoch
         // milliseconds 1416410152132 = 2014-11-19T15:15:52Z, which confirms the direction.
+        // The header lines before the offset header are in UTC too: the reader looks ahead for the offset.
+        Assert.All(rows.Take(3), r => Assert.Equal(new DateTime(2014, 11, 19, 15, 16, 46, DateTimeKind.Utc), r.Event.Timestamp));
         var first = rows[3];
         Assert.StartsWith("Wed Nov 19 09:16:38 2014", first.Text);
         Assert.Equal(new DateTime(2014, 11, 19, 15, 16, 38, DateTimeKind.Utc), first.Event.Timestamp);

@@ -101,6 +101,36 @@ public class LogicalLineReaderTests
         Assert.Equal(3, types.Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(65536)]
+    public void Each_file_section_takes_its_offset_from_its_own_header_block(int chunk)
+    {
+        // Two rotated files concatenated: UTC-6, then UTC+9. "Begin Logfile" and "Version:" precede each offset header.
+        var text = "Wed Nov 19 09:16:46 2014 Info: Begin Logfile\n" +
+                   "Wed Nov 19 09:16:46 2014 Info: Version: 7.6.3-019 SN: X\n" +
+                   "Wed Nov 19 09:16:46 2014 Info: Time offset from UTC: -21600 seconds\n" +
+                   "Wed Nov 19 09:16:47 2014 Info: DCID 1 close\n" +
+                   "Thu Nov 20 09:00:00 2014 Info: Begin Logfile\n" +
+                   "Thu Nov 20 09:00:00 2014 Info: Version: 7.6.3-019 SN: Y\n" +
+                   "Thu Nov 20 09:00:00 2014 Info: Time offset from UTC: 32400 seconds\n" +
+                   "Thu Nov 20 09:00:01 2014 Info: DCID 2 close\n";
+        using var stream = new MailLogStream(new TrickleStream(Encoding.UTF8.GetBytes(text), chunk), new ParseContext());
+        var e = LogEvent.Empty;
+        var times = new List<DateTime?>();
+        var texts = new List<string>();
+        while (stream.TryRead(out var line, ref e))
+        {
+            times.Add(e.Timestamp);
+            texts.Add(Encoding.UTF8.GetString(line.Text));
+        }
+        var utcMinus6 = new DateTime(2014, 11, 19, 15, 16, 46, DateTimeKind.Utc);
+        var utcPlus9 = new DateTime(2014, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal([utcMinus6, utcMinus6, utcMinus6, utcMinus6.AddSeconds(1), utcPlus9, utcPlus9, utcPlus9, utcPlus9.AddSeconds(1)], times);
+        Assert.Equal(text.TrimEnd('\n').Split('\n'), texts); // the look-ahead changed none of the lines
+    }
+
     [Fact]
     public void A_tail_that_would_overflow_the_limit_starts_a_new_line()
     {
