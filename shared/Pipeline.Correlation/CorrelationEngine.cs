@@ -91,6 +91,9 @@ public sealed class CorrelationEngine
     /// <summary>Raised for each complete flow (final state).</summary>
     public event Action<FlowDocument>? FlowCompleted;
 
+    /// <summary>Appliances that sent lines, in name order.</summary>
+    public IEnumerable<string> Appliances => _stitchers.Keys.Order(StringComparer.Ordinal);
+
     /// <summary>Messages in progress over all appliances.</summary>
     public int OpenMessages => _stitchers.Values.Sum(s => s.OpenMessages);
 

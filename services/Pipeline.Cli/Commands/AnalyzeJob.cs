@@ -135,11 +135,12 @@ public static class AnalyzeJob
             }
         }
 
-        var unknownRoles = settings.Roles.Keys.Where(n => !engine.Directory.Names.Contains(n)).ToList();
+        var found = engine.Appliances.ToList();
+        var unknownRoles = settings.Roles.Keys.Where(n => !found.Contains(n)).ToList();
         if (unknownRoles.Count > 0)
             throw new InputException($"--role names appliances with no lines in the input: {string.Join(", ", unknownRoles)} " +
-                                     $"(appliances found: {string.Join(", ", engine.Directory.Names)})");
-        foreach (var name in engine.Directory.Names) summary.Appliances[name] = engine.Directory.RoleName(name);
+                                     $"(appliances found: {string.Join(", ", found)})");
+        foreach (var name in found) summary.Appliances[name] = engine.Directory.RoleName(name);
         summary.Stats = engine.Stats;
         summary.Outputs.AddRange([eventsPath, flowsPath, alertsPath]);
         summary.Elapsed = clock.Elapsed;
