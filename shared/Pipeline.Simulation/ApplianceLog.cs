@@ -133,13 +133,6 @@ internal sealed class ApplianceLog : IDisposable
         return C((byte)']');
     }
 
-    /// <summary>Hex digits of <paramref name="v"/>, fixed width.</summary>
-    public ApplianceLog Hex(ulong v, int digits)
-    {
-        for (int i = digits - 1; i >= 0; i--) C((byte)"0123456789ABCDEF"[(int)((v >> (i * 4)) & 15)]);
-        return this;
-    }
-
     /// <summary>The appliance's local time in the file format (<c>Wed Jul 20 10:15:41 2005</c>), as in <c>pending till</c>.</summary>
     public ApplianceLog LocalTime(long utcMs)
     {

@@ -208,7 +208,8 @@ internal sealed partial class Simulator
             case Failure.TlsAnon: Record(GetEvidence(fault, "cpq_tls_failure", F, T), link, batch, oldest); break;
             case Failure.Timeout:
             case Failure.Refused: Record(GetEvidence(fault, "cpq_connect_failure", F, T), link, batch, oldest); break;
-            case Failure.QuarantineFull: Record(GetEvidence(fault, "quarantine_unavailable", T, null), null, batch, oldest); break;
+            case Failure.QuarantineFull:
+            case Failure.TempFail: Record(GetEvidence(fault, "quarantine_unavailable", T, null), null, batch, oldest); break;
         }
     }
 

@@ -414,8 +414,17 @@ internal sealed partial class Simulator
             L.Begin(_now).S("Message finished MID "u8).N(m.Mid).S(" done"u8).End();
             esa.DlvRcp += n;
             esa.ActiveRcp -= n;
-            EndHop(m, "delivered");
-            Finish(m.Flow, "delivered");
+            if (dest.Kind == DestKind.SpamQuarantine)
+            {
+                // Accepted by the SMA's spam quarantine and never released in the simulation: it stays there.
+                EndHop(m, "transferred");
+                Finish(m.Flow, "quarantined");
+            }
+            else
+            {
+                EndHop(m, "delivered");
+                Finish(m.Flow, "delivered");
+            }
         }
         conn.Busy = false;
         conn.LastUsed = _now;

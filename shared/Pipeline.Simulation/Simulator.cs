@@ -318,6 +318,7 @@ internal sealed partial class Simulator : IDisposable
     {
         if (!w.Contains(_now)) return;
         sma.Log.Begin(_now, Level.Critical).S("An application fault occurred: ('quarantine/cpq_server.py _store_message|412', \"<class 'Quarantine.QuarantineStoreError'>: database is locked\")"u8).End();
+        Signal(GetEvidence(w.Fault, "quarantine_unavailable", sma, null), _now);
         long next = _now + _r.Ms(8 * 60, 12 * 60);
         if (next < w.To) At(next, EvKind.AppFaultTick, sma, w);
     }

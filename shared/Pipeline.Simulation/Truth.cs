@@ -99,7 +99,7 @@ public sealed class TruthMessage
     public List<TruthEdge> Edges { get; set; } = [];
     /// <summary>The centralized-quarantine round trip, or null.</summary>
     public TruthCpq? Cpq { get; set; }
-    /// <summary>Delivery to the SMA's off-box spam quarantine (ISQ, port 6025), or null.</summary>
+    /// <summary>Delivery to the SMA's off-box spam quarantine (ISQ, port 6025), or null; such a flow ends <c>quarantined</c> (its <see cref="Cpq"/> is null).</summary>
     public TruthSpamQuarantine? SpamQuarantine { get; set; }
 }
 

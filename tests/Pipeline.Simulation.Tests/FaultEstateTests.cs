@@ -163,6 +163,7 @@ public sealed class FaultEstateTests(FaultEstateFixture fixture)
             Assert.All(delayed, l => Assert.True(In(l.Utc, from, to)));
         }
         var f = Fault("sma-app-fault:sma01@5h-5h40m");
+        HasAlert(f, "quarantine_unavailable", "sma01", null);
         HasAlert(f, "cpq_queue_stuck", "esa01", "sma01");
         HasAlert(f, "cpq_queue_stuck", "esa03", "sma01");
     }

@@ -77,7 +77,8 @@ public sealed class PlainEstateTests(PlainEstateFixture fixture)
         Assert.Contains(cpq, c => c.ReleaseReason == "manual");
         Assert.Contains(cpq, c => c.ReleaseReason == "rescanned");
         Assert.Contains(cpq, c => c.DeleteReason == "manual");
-        Assert.Contains(truth.Messages, m => m.FinalState == "quarantined");
+        Assert.Contains(truth.Messages, m => m.FinalState == "quarantined" && m.Cpq is not null);
+        Assert.Contains(truth.Messages, m => m.FinalState == "quarantined" && m.SpamQuarantine is not null);
         Assert.Contains(truth.Messages, m => m.Cpq is { ReturnedAt: not null } && m.FinalState == "delivered");
         Assert.Contains(truth.Messages, m => m.SpamQuarantine is not null);
     }

@@ -104,10 +104,14 @@ public static class TruthChecks
                 if (l.Type == LineType.MessageFinished) finished[(app, l.Mid)] = l.Utc;
             }
         }
+        var spamAccepted = logs.ByAppliance.SelectMany(kv => kv.Value).Where(l => l.Type == LineType.DeliveryResponse && l.AcceptedMid >= 0)
+            .Select(l => (l.Appliance, l.Mid, l.AcceptedMid)).ToHashSet();
         int hops = 0;
         foreach (var m in estate.Truth.Messages)
         {
             Assert.NotEmpty(m.Hops);
+            if (m.SpamQuarantine is { } sq)
+                Assert.True(spamAccepted.Contains((m.Hops[^1].Appliance, m.Hops[^1].Mid, sq.AcceptedMid)), $"{m.Id}: no 'Message {sq.AcceptedMid} accepted' from the spam quarantine");
             Assert.Contains(m.FinalState, FinalStates);
             for (int i = 1; i < m.Hops.Count; i++) Assert.True(m.Hops[i].Start >= m.Hops[i - 1].Start, $"{m.Id}: hops not ordered by start");
             foreach (var h in m.Hops)
@@ -148,6 +152,11 @@ public static class TruthChecks
                 case "in_transfer":
                     Assert.NotNull(m.Cpq);
                     Assert.Null(m.Cpq!.SmaMid);
+                    break;
+                case "quarantined" when m.SpamQuarantine is not null:
+                    Assert.Null(m.Cpq);
+                    Assert.Equal("transferred", last.Outcome);
+                    Assert.NotNull(last.End);
                     break;
                 case "quarantined":
                     Assert.NotNull(m.Cpq!.TransferredAt);
