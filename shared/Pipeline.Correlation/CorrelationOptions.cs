@@ -45,9 +45,6 @@ public sealed record CorrelationOptions
     /// <summary>Quarantine fill level (percent) from which a <c>Quarantine "X" is N% full</c> line opens an alert.</summary>
     public int QuarantineFullPercent { get; init; } = 90;
 
-    /// <summary>A quarantine problem resolves after this long without a new problem line and with a message quarantined since.</summary>
-    public TimeSpan QuarantineQuietResolve { get; init; } = TimeSpan.FromMinutes(10);
-
     /// <summary>Time window for the Message-ID fallback join between an ESA hand-off and an SMA arrival.</summary>
     public TimeSpan JoinWindow { get; init; } = TimeSpan.FromMinutes(15);
 

@@ -298,6 +298,17 @@ internal sealed partial class Simulator
         At(_now + _r.Ms(0.1, 0.6) + m.C.Size / 10_000, EvKind.CpqSendDone, F, link);
     }
 
+    /// <summary>A message was quarantined on <paramref name="sma"/>: a quarantine problem whose window has ended is over now.</summary>
+    private void QuarantineWorksAgain(Appliance sma)
+    {
+        for (int i = 0; i < _evidence.Count; i++)
+        {
+            if (Ms(_faults[i].To) > _now) continue;
+            foreach (var e in _evidence[i])
+                if (e.Kind == "quarantine_unavailable" && e.App == sma && e.Resolved < 0) e.Resolved = _now;
+        }
+    }
+
     private void CpqSendDone(CpqLink link)
     {
         var F = link.From;
@@ -316,6 +327,7 @@ internal sealed partial class Simulator
         if (!link.Release)
         {
             T.Log.Begin(_now).S("MID "u8).N(peer.Mid).S(" quarantined to \""u8).S(Utf8.Bytes(m.QuarantineName!)).S("\" ("u8).S(m.QuarantineReason!).C((byte)')').End();
+            QuarantineWorksAgain(T);
             EndHop(m, "transferred");
             cpq.SmaMid = peer.Mid;
             cpq.TransferredAt = _now;

@@ -498,12 +498,6 @@ internal sealed partial class Simulator : IDisposable
             summary.Bytes += a.Log.Bytes;
         }
         foreach (var (k, v) in _finalStates) summary.FinalStates[k] = v;
-        for (int i = 0; i < _evidence.Count; i++)
-        {
-            long to = Ms(_faults[i].To);
-            foreach (var e in _evidence[i])
-                if (e.Kind == "quarantine_unavailable" && e.Resolved < 0 && to <= _now) e.Resolved = to;
-        }
         // Each alert's evidence, in a stable order.
         for (int i = 0; i < _evidence.Count; i++)
             _evidence[i] = [.. _evidence[i].OrderBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.App.Index).ThenBy(e => e.Peer?.Index ?? -1)];

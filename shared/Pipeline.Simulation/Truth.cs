@@ -209,8 +209,8 @@ public sealed class TruthAlert
     public DateTime LastSignalAt { get; set; }
     /// <summary>
     /// When it was over, or null if not by the end: queue alerts when the backlog had drained after the fault; connection
-    /// and TLS alerts at the first successful connection after the fault; quarantine_unavailable and appliance_silent at the
-    /// end of the fault window.
+    /// and TLS alerts at the first successful connection after the fault; quarantine_unavailable at the first message
+    /// quarantined after the fault window; appliance_silent at the end of the window.
     /// </summary>
     public DateTime? ResolvedAt { get; set; }
     /// <summary>Distinct messages that appear in the failure lines (Delayed / pending till / unable to quarantine).</summary>

@@ -249,7 +249,7 @@ public class DetectorTests
         var alert = run.Alerts.Single(a => a.Kind == AlertKinds.QuarantineUnavailable);
         Assert.Equal("sma01", alert.Appliance);
         Assert.Equal(T0.AddMinutes(10), alert.OpenedAt);
-        Assert.Equal(T0.AddMinutes(40), alert.ResolvedAt); // 10 quiet minutes after the last fault, with a message quarantined since
+        Assert.Equal(T0.AddMinutes(35), alert.ResolvedAt); // the first message quarantined after the last fault, and no fault within 10 minutes
         Assert.Contains("restart sma01", alert.Hint);
         Assert.Equal([7001L], alert.Evidence.SampleMids);
     }

@@ -4,9 +4,9 @@ namespace Pipeline.Correlation.Detection;
 
 /// <summary>
 /// Quarantine health on one appliance: <c>unable to quarantine ... unavailable</c>, <c>Quarantine "X" is N% full</c>,
-/// <c>Quarantine: Failed to connect</c>, application faults. Opens on the first problem line; resolves once a message
-/// has been quarantined after the last problem and <see cref="CorrelationOptions.QuarantineQuietResolve"/> has passed
-/// without a new one.
+/// <c>Quarantine: Failed to connect</c>, application faults. Opens on the first problem line; resolves at the first
+/// message quarantined after the last problem, unless a problem returns within <see cref="CorrelationOptions.ReopenWithin"/>
+/// (then the same alert goes on).
 /// </summary>
 public sealed class QuarantineWatch(string appliance)
 {
@@ -31,6 +31,7 @@ public sealed class QuarantineWatch(string appliance)
     /// <summary>A problem line.</summary>
     public void Problem(long now, string cause, string? detail, string? quarantine, long mid, CorrelationOptions options, AlertBook book)
     {
+        Evaluate(now, options, book); // a problem long after the quarantine recovered is a new alert
         _lastProblem = Math.Max(_lastProblem, now);
         _firstOkAfterProblem = 0;
         if (OpenAlert is null) OpenAlert = book.Open(Model.AlertKinds.QuarantineUnavailable, appliance, null, now);
@@ -50,14 +51,20 @@ public sealed class QuarantineWatch(string appliance)
         if (OpenAlert is not null && now > _lastProblem && _firstOkAfterProblem == 0) _firstOkAfterProblem = now;
     }
 
-    /// <summary>Resolves once quiet long enough after a successful quarantine.</summary>
+    /// <summary>Resolves (at the first successful quarantine) once no problem came back within the hold.</summary>
     public void Evaluate(long now, CorrelationOptions options, AlertBook book)
     {
+        if (OpenAlert is null || _firstOkAfterProblem == 0 || now < _firstOkAfterProblem + options.ReopenWithin.Ticks) return;
+        Finish(book);
+    }
+
+    /// <summary>End of input: an alert with a successful quarantine since its last problem is resolved then.</summary>
+    public void Finish(AlertBook book)
+    {
         if (OpenAlert is null || _firstOkAfterProblem == 0) return;
-        long at = Math.Max(_lastProblem + options.QuarantineQuietResolve.Ticks, _firstOkAfterProblem);
-        if (now < at) return;
-        book.Resolve(OpenAlert, at);
+        book.Resolve(OpenAlert, _firstOkAfterProblem);
         OpenAlert = null;
+        _firstOkAfterProblem = 0;
     }
 
     private static int Rank(string cause) => cause switch

@@ -61,7 +61,10 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
     private (CpqLeg?, Hop?) BuildCpq(List<Hop> hops, Dictionary<HopKey, Hop> byKey,
         List<(HopKey From, HopKey To, LinkKind Kind)> links, List<(HopKey From, string Ip, long Mid, LinkKind Kind)> unresolved)
     {
-        var transfer = links.FirstOrDefault(l => l.Kind is LinkKind.CpqTransfer or LinkKind.MessageIdMatch);
+        // The accepted hand-off; else a Message-ID match to an arrival that was not a failed attempt.
+        var transfer = links.FirstOrDefault(l => l.Kind == LinkKind.CpqTransfer);
+        if (transfer == default)
+            transfer = links.FirstOrDefault(l => l.Kind == LinkKind.MessageIdMatch && byKey.GetValueOrDefault(l.To) is { Aborted: false });
         Hop? esa = transfer != default ? byKey.GetValueOrDefault(transfer.From)
             : hops.FirstOrDefault(h => !h.ViaCpq && (h.CpqEnqueuedAt > 0 || h.Destination != QuarantineDestination.None));
         Hop? sma = transfer != default ? byKey.GetValueOrDefault(transfer.To)

@@ -28,6 +28,7 @@ public sealed class FlowJoiner : IStitchSink
         public readonly List<(HopKey From, HopKey To, LinkKind Kind)> Links = [];
         public readonly List<PendingLink> Pending = [];
         public (HopKey Parent, LinkKind Kind)? ParentLink;
+        public string? ParentId; // the parent's flow id, set as soon as the parent's flow is handed on
         public readonly List<HopKey> Dependents = [];
     }
 
@@ -38,6 +39,9 @@ public sealed class FlowJoiner : IStitchSink
     // Flow ids of hops already handed on, per appliance, so that later children (split, copy, bounce) can name
     // their parent; pruned by the appliance's own event time.
     private readonly Dictionary<string, Dictionary<long, (string FlowId, long At)>> _emitted = new(StringComparer.Ordinal);
+    // SMA arrivals that failed (e.g. "unable to quarantine ... unavailable", then "finished ... aborted") have no
+    // "Message N accepted" link: they join the ESA flow whose hand-off they were an attempt of, by Message-ID.
+    private readonly Dictionary<string, List<HopKey>> _failedArrivals = new(StringComparer.Ordinal);
     private readonly ApplianceDirectory _directory;
     private readonly CorrelationOptions _options;
     private readonly FlowBuilder _builder;
@@ -73,6 +77,7 @@ public sealed class FlowJoiner : IStitchSink
                 Links = c.Links.Select(l => new LinkSnapshot(l.From, l.To, l.Kind)).ToList(),
                 Pending = c.Pending.Select(p => new PendingSnapshot(p.From, p.Ip, p.Mid, p.Kind)).ToList(),
                 ParentLink = c.ParentLink is { } pl ? new LinkSnapshot(pl.Parent, default, pl.Kind) : null,
+                ParentId = c.ParentId,
                 Dependents = [.. c.Dependents],
             });
         }
@@ -108,10 +113,17 @@ public sealed class FlowJoiner : IStitchSink
                 list.Add(pending);
             }
             if (cs.ParentLink is { } pl) c.ParentLink = (pl.From, pl.Kind);
+            c.ParentId = cs.ParentId;
             c.Dependents.AddRange(cs.Dependents);
         }
         foreach (var (appliance, byMid) in s.Emitted)
             _emitted[appliance] = byMid.ToDictionary(kv => kv.Key, kv => (kv.Value.FlowId, kv.Value.At));
+        foreach (var node in _nodes.Values)
+            if (node.Hop is { MessageId: { } id } h && IsFailedArrival(h))
+            {
+                if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
+                list.Add(node.Key);
+            }
     }
 
     /// <inheritdoc />
@@ -120,7 +132,48 @@ public sealed class FlowJoiner : IStitchSink
         var node = GetOrCreate(hop.Key);
         if (node.Hop is null) node.Hop = hop;
         else node.Hop.Merge(hop);
+        if (IsFailedArrival(node.Hop) && node.Hop.MessageId is { } id)
+        {
+            if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
+            if (!list.Contains(hop.Key)) list.Add(hop.Key);
+        }
         TryComplete(Find(node));
+    }
+
+    private static bool IsFailedArrival(Hop hop) => AwaitsTransfer(hop) && hop.Aborted;
+
+    /// <summary>
+    /// Joins into the component the failed SMA attempts of its ESA hand-offs: same Message-ID and envelope, arrived
+    /// while the ESA was trying (from queueing to hand-off, within the join window).
+    /// </summary>
+    private void JoinFailedAttempts(Node root)
+    {
+        if (_failedArrivals.Count == 0) return;
+        var members = root.Component!.Members.Where(m => m.Hop is not null).Select(m => m.Hop!).OrderBy(h => h.FirstSeen).ToList();
+        foreach (var esa in members)
+        {
+            if (esa.ViaCpq || esa.Destination != MailLogs.QuarantineDestination.CentralizedPolicy) continue;
+            // A rewritten MID may not log the headers again: take each from the hops it continues.
+            string? id = esa.MessageId ?? members.Select(h => h.MessageId).FirstOrDefault(x => x is not null);
+            if (id is null || !_failedArrivals.TryGetValue(id, out var candidates)) continue;
+            var envelope = new Hop
+            {
+                From = esa.From ?? members.Select(h => h.From).FirstOrDefault(x => x is not null),
+                To = esa.To.Count > 0 ? esa.To : members.Select(h => h.To).FirstOrDefault(t => t.Count > 0) ?? [],
+            };
+            long from = (esa.CpqEnqueuedAt > 0 ? esa.CpqEnqueuedAt : esa.FirstSeen) - _options.JoinWindow.Ticks;
+            long to = Math.Max(esa.AcceptedAt, Math.Max(esa.DoneAt, esa.LastSeen)) + _options.JoinWindow.Ticks;
+            foreach (var key in candidates.ToList())
+            {
+                if (!_nodes.TryGetValue(key, out var node) || node.Hop is not { } sma) continue;
+                if (Find(node) == Find(root) || sma.FirstSeen < from || sma.FirstSeen > to || !SameEnvelope(envelope, sma)) continue;
+                if (_directory.ApplianceByIp(sma.SourceIp) is { } source && source != esa.Appliance) continue;
+                var merged = Union(root, node);
+                merged.Component!.Links.Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
+                candidates.Remove(key);
+                root = merged;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -137,8 +190,9 @@ public sealed class FlowJoiner : IStitchSink
         // was handed on already.
         var childRoot = Find(GetOrCreate(child));
         childRoot.Component!.ParentLink ??= (parent, kind);
-        if (Recall(parent) is null)
-            Find(GetOrCreate(parent)).Component!.Dependents.Add(child);
+        // The parent's id is taken now or when the parent is handed on, never looked up later (the lookup table is pruned).
+        if (Recall(parent) is { } parentId) childRoot.Component.ParentId ??= parentId;
+        else Find(GetOrCreate(parent)).Component!.Dependents.Add(child);
         TryComplete(childRoot);
     }
 
@@ -174,6 +228,8 @@ public sealed class FlowJoiner : IStitchSink
     public void Flush()
     {
         MatchByMessageId();
+        foreach (var root in _nodes.Values.Select(Find).Distinct().ToList())
+            if (root.Component is not null) JoinFailedAttempts(root);
         var roots = _nodes.Values.Select(Find).Distinct()
             .OrderBy(r => r.Component!.Members.Min(m => m.Hop?.FirstSeen ?? long.MaxValue))
             .ThenBy(r => r.Component!.Members.Select(m => m.Key).Min(KeyComparer), KeyComparer)
@@ -206,7 +262,8 @@ public sealed class FlowJoiner : IStitchSink
         }
         // A child waits for its parent flow so that it can name it.
         if (c.ParentLink is { } p && _nodes.TryGetValue(p.Parent, out var parentNode) && Find(parentNode) != root) return;
-        Emit(root);
+        JoinFailedAttempts(root);
+        Emit(Find(root));
     }
 
     /// <summary>An SMA-side arrival (over a CPQ listener, not a released copy coming back to an ESA).</summary>
@@ -217,8 +274,16 @@ public sealed class FlowJoiner : IStitchSink
         var c = root.Component!;
         root.Component = null;
         var hops = c.Members.Where(m => m.Hop is not null).Select(m => m.Hop!).ToList();
-        string? parentId = c.ParentLink is { } p ? Recall(p.Parent) : null;
-        foreach (var m in c.Members) _nodes.Remove(m.Key);
+        string? parentId = c.ParentId ?? (c.ParentLink is { } p ? Recall(p.Parent) : null);
+        foreach (var m in c.Members)
+        {
+            _nodes.Remove(m.Key);
+            if (m.Hop is { MessageId: { } id } h && IsFailedArrival(h) && _failedArrivals.TryGetValue(id, out var failed))
+            {
+                failed.Remove(m.Key);
+                if (failed.Count == 0) _failedArrivals.Remove(id);
+            }
+        }
         foreach (var pending in c.Pending)
             if (_pendingByIp.TryGetValue(pending.Ip, out var list)) list.Remove(pending);
         if (hops.Count == 0) return; // only references to hops that never came (e.g. a parent before the logs)
@@ -229,7 +294,13 @@ public sealed class FlowJoiner : IStitchSink
         _output(flow);
 
         foreach (var dependent in c.Dependents)
-            if (_nodes.TryGetValue(dependent, out var dn)) TryComplete(Find(dn));
+        {
+            if (!_nodes.TryGetValue(dependent, out var dn)) continue;
+            var dr = Find(dn);
+            if (dr.Component is null) continue;
+            dr.Component.ParentId ??= flow.Id;
+            TryComplete(dr);
+        }
     }
 
     private void Remember(HopKey key, string flowId, long at)
@@ -269,7 +340,7 @@ public sealed class FlowJoiner : IStitchSink
                 bool linkedIn = c.Links.Any(l => l.Kind == LinkKind.CpqTransfer && l.To == h.Key);
                 if (!h.ViaCpq && h.Destination == MailLogs.QuarantineDestination.CentralizedPolicy && h.DoneAt > 0 && !linkedOut)
                     handOffs.Add((h, h.AcceptedAt > 0 ? h.AcceptedAt : h.DoneAt, root));
-                else if (h.ViaCpq && h.OriginalMid < 0 && !linkedIn && _directory.RoleOf(h.Appliance) == ApplianceRole.Sma)
+                else if (h.ViaCpq && h.OriginalMid < 0 && !h.Aborted && !linkedIn && _directory.RoleOf(h.Appliance) == ApplianceRole.Sma)
                     arrivals.Add((h, root));
             }
         }
@@ -296,10 +367,17 @@ public sealed class FlowJoiner : IStitchSink
         }
     }
 
-    private static bool SameEnvelope(Hop a, Hop b) =>
-        string.Equals(a.From, b.From, StringComparison.OrdinalIgnoreCase)
-        && a.To.Where(t => t.Length > 0).Order(StringComparer.OrdinalIgnoreCase)
-            .SequenceEqual(b.To.Where(t => t.Length > 0).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Same sender, and the SMA copy's recipients are among the ESA message's (a split or per-recipient policy can
+    /// send only some recipients to the quarantine).
+    /// </summary>
+    private static bool SameEnvelope(Hop esa, Hop sma)
+    {
+        if (!string.Equals(esa.From, sma.From, StringComparison.OrdinalIgnoreCase)) return false;
+        var esaTo = esa.To.Where(t => t.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var smaTo = sma.To.Where(t => t.Length > 0).ToList();
+        return smaTo.Count > 0 && smaTo.All(esaTo.Contains);
+    }
 
     // ------------------------------------------------------------------ union-find
 
@@ -340,6 +418,7 @@ public sealed class FlowJoiner : IStitchSink
         ca.Pending.AddRange(cb.Pending);
         ca.Dependents.AddRange(cb.Dependents);
         ca.ParentLink ??= cb.ParentLink;
+        ca.ParentId ??= cb.ParentId;
         return a;
     }
 }

@@ -179,6 +179,8 @@ public sealed class ComponentSnapshot
     public List<PendingSnapshot> Pending { get; set; } = [];
     /// <summary>The parent of a split, copy or bounce.</summary>
     public LinkSnapshot? ParentLink { get; set; }
+    /// <summary>The parent's flow id, once known.</summary>
+    public string? ParentId { get; set; }
     /// <summary>Children waiting for this component.</summary>
     public List<HopKey> Dependents { get; set; } = [];
 }

@@ -725,6 +725,7 @@ public sealed class ApplianceStitcher
             f.Finish(_alerts);
         }
         _quarantine.Evaluate(now, _o, _alerts);
+        _quarantine.Finish(_alerts);
         _ending.Clear();
         foreach (var mid in _hops.Keys.Order().ToList())
         {
