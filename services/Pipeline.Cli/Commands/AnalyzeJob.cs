@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Cli.Input;
+using Pipeline.Arrow;
 using Pipeline.Cli.Output;
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
 using Pipeline.Correlation.Output;
 using Pipeline.MailLogs;
+using Pipeline.Report;
 
 namespace Pipeline.Cli.Commands;
 
@@ -85,16 +87,19 @@ public static class AnalyzeJob
         var engine = new CorrelationEngine(settings.Options);
         foreach (var (name, role) in settings.Roles) engine.Directory.ConfigureRole(name, role);
 
-        string eventsPath = Path.Combine(settings.OutDir, "events.ndjson");
-        string flowsPath = Path.Combine(settings.OutDir, "flows.ndjson");
-        string alertsPath = Path.Combine(settings.OutDir, "alerts.ndjson");
-        using (var events = new NdjsonWriter(File.Create(eventsPath)))
-        using (var flows = new NdjsonWriter(File.Create(flowsPath)))
+        string Out(string name) => Path.Combine(settings.OutDir, name);
+        var report = new ReportCollector();
+        using (var events = new NdjsonWriter(File.Create(Out("events.ndjson"))))
+        using (var flows = new NdjsonWriter(File.Create(Out("flows.ndjson"))))
+        using (var eventsArrow = new EventArrowWriter(File.Create(Out(ArrowOutput.EventsFileName))))
+        using (var flowsArrow = new FlowArrowWriter(File.Create(Out(ArrowOutput.FlowsFileName))))
         {
             engine.FlowCompleted += f =>
             {
                 DocumentJson.WriteFlow(flows.Json, f);
                 flows.EndDocument();
+                flowsArrow.Append(f);
+                report.Add(f);
             };
             var e = LogEvent.Empty;
             var occurrences = new Dictionary<(string, ulong), int>();
@@ -115,8 +120,10 @@ public static class AnalyzeJob
                     if (second != occurrenceSecond) { occurrences.Clear(); occurrenceSecond = second; }
                     int n = occurrences.TryGetValue((name, hash), out var seen) ? seen + 1 : 0;
                     occurrences[(name, hash)] = n;
-                    EventJsonWriter.Write(events.Json, line.Text, e, origin, line.LineNumber, line.Offset, EventId.Format(hash, n));
+                    string id = EventId.Format(hash, n);
+                    EventJsonWriter.Write(events.Json, line.Text, e, origin, line.LineNumber, line.Offset, id);
                     events.EndDocument();
+                    eventsArrow.Append(name, line.Text, e, id, file.Path, line.LineNumber, line.Offset);
                     summary.Lines++;
                     if (e.Type == LineType.Unparsed) summary.Unparsed++;
                     engine.Observe(name, e, line.Text);
@@ -126,14 +133,17 @@ public static class AnalyzeJob
             }
             summary.Alerts = engine.Complete();
         }
-        using (var alerts = new NdjsonWriter(File.Create(alertsPath)))
+        using (var alerts = new NdjsonWriter(File.Create(Out("alerts.ndjson"))))
+        using (var alertsArrow = new AlertArrowWriter(File.Create(Out(ArrowOutput.AlertsFileName))))
         {
             foreach (var a in summary.Alerts)
             {
                 DocumentJson.WriteAlert(alerts.Json, a);
                 alerts.EndDocument();
+                alertsArrow.Append(a);
             }
         }
+        ReportRenderer.WriteFile(report.Build(engine, summary.Alerts, summary.Files, summary.Lines, summary.Unparsed), Out("report.html"));
 
         var found = engine.Appliances.ToList();
         var unknownRoles = settings.Roles.Keys.Where(n => !found.Contains(n)).ToList();
@@ -142,7 +152,9 @@ public static class AnalyzeJob
                                      $"(appliances found: {string.Join(", ", found)})");
         foreach (var name in found) summary.Appliances[name] = engine.Directory.RoleName(name);
         summary.Stats = engine.Stats;
-        summary.Outputs.AddRange([eventsPath, flowsPath, alertsPath]);
+        string[] outputs = ["events.ndjson", "flows.ndjson", "alerts.ndjson", ArrowOutput.EventsFileName, ArrowOutput.FlowsFileName,
+            ArrowOutput.AlertsFileName, "report.html"];
+        summary.Outputs.AddRange(outputs.Select(Out));
         summary.Elapsed = clock.Elapsed;
         return summary;
     }
