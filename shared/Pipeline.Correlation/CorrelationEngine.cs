@@ -149,7 +149,10 @@ public sealed class CorrelationEngine
         foreach (var s in all)
         {
             var gaps = s.Gaps.Select(g => (g.From, g.To, Open: false)).ToList();
-            if (estateEnd - s.MaxTime > after) gaps.Add((s.MaxTime, estateEnd, true));
+            // Trailing silence counts only against appliances that logged alongside this one (the same estate and
+            // period), not against logs of another time that happen to be in the same input.
+            bool overlaps = all.Any(o => o != s && o.MinTime < s.MaxTime && o.MaxTime > s.MaxTime);
+            if (estateEnd - s.MaxTime > after && overlaps) gaps.Add((s.MaxTime, estateEnd, true));
             double perTick = s.Lines / (double)Math.Max(s.MaxTime - s.MinTime, TimeSpan.TicksPerMinute);
             foreach (var (from, to, open) in gaps)
             {

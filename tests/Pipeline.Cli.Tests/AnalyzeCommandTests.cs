@@ -37,14 +37,33 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Json_summary_is_machine_readable_and_all_outputs_exist()
+    {
+        var dir = CliRunner.TempDir();
+        var (exit, output, err) = CliRunner.Run(["analyze", "-o", dir, "--json", .. Corpus()]);
+        Assert.True(exit == 0, err);
+        var doc = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(1026, doc.GetProperty("lines").GetInt64());
+        Assert.Equal(0, doc.GetProperty("unparsed").GetInt64());
+        var flows = doc.GetProperty("flows");
+        Assert.Equal(flows.GetProperty("total").GetInt64(), flows.GetProperty("by_state").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.Equal(File.ReadAllLines(Path.Combine(dir, "flows.ndjson")).Length, flows.GetProperty("total").GetInt64());
+        Assert.Equal(0, doc.GetProperty("alerts").GetArrayLength()); // logs of 2011 and 2014 are not one estate: no silence
+        foreach (var name in new[] { "events.ndjson", "flows.ndjson", "alerts.ndjson", "events.arrow", "flows.arrow", "alerts.arrow", "report.html" })
+            Assert.Contains(doc.GetProperty("outputs").EnumerateArray(), o => o.GetString() == Path.Combine(dir, name));
+        Assert.Equal("ARROW1"u8.ToArray(), File.ReadAllBytes(Path.Combine(dir, "events.arrow"))[..6]);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(Path.Combine(dir, "report.html")), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Replaying_the_same_input_gives_byte_identical_outputs()
     {
         var a = CliRunner.TempDir();
         var b = CliRunner.TempDir();
         Assert.Equal(0, CliRunner.Run(["analyze", "-o", a, .. Corpus()]).Exit);
         Assert.Equal(0, CliRunner.Run(["analyze", "-o", b, .. Corpus()]).Exit);
-        foreach (var name in new[] { "events.ndjson", "flows.ndjson", "alerts.ndjson" })
-            Assert.Equal(File.ReadAllBytes(Path.Combine(a, name)), File.ReadAllBytes(Path.Combine(b, name)));
+        foreach (var name in new[] { "events.ndjson", "flows.ndjson", "alerts.ndjson", "events.arrow", "flows.arrow", "alerts.arrow", "report.html" })
+            Assert.True(File.ReadAllBytes(Path.Combine(a, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, name))), name + " differs");
     }
 
     [Fact]

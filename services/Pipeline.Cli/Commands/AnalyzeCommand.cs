@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipeline.Cli.Input;
+using Pipeline.Cli.Output;
 using Pipeline.Correlation;
 
 namespace Pipeline.Cli.Commands;
@@ -54,14 +55,19 @@ public static class AnalyzeCommand
             Description = "An appliance is silent after this long without lines while others log (default 00:15:00).",
             HelpName = "HH:MM:SS",
         };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print the summary as one JSON document on standard output (for scripts), instead of tables or text.",
+        };
         var command = new Command("analyze", """
             Stitch every message's lines into one story, link the ESA and SMA halves of centralized quarantine (CPQ)
             round trips, and detect stuck the.cpq.host / the.cpq.release.host queues and their causes.
             Writes DIR/events.ndjson (one event per line), DIR/flows.ndjson (one document per message journey, final
-            state) and DIR/alerts.ndjson (one document per alert, with the operator's hint), and prints a summary.
+            state), DIR/alerts.ndjson (one document per alert, with the operator's hint), the same three as Arrow IPC
+            files (*.arrow), and DIR/report.html (one self-contained page: estate, queue charts, alerts, search).
             """)
         {
-            inputs, outDir, appliance, role, cpqPort, offset, stuckAfter, silentAfter,
+            inputs, outDir, appliance, role, cpqPort, offset, stuckAfter, silentAfter, json,
         };
         command.SetAction(parse =>
         {
@@ -81,8 +87,13 @@ public static class AnalyzeCommand
                     UtcOffsetSeconds = parse.GetValue(offset),
                     Options = options,
                 };
-                var summary = AnalyzeJob.Run(settings);
-                summary.WriteTo(stdout);
+                bool asJson = parse.GetValue(json);
+                // Progress bar and tables only on a real terminal, and only when stdout is the console itself.
+                bool interactive = !asJson && AnalyzeConsole.Interactive && ReferenceEquals(stdout, Console.Out);
+                var summary = interactive ? AnalyzeConsole.RunWithProgress(settings) : AnalyzeJob.Run(settings);
+                if (asJson) AnalyzeConsole.WriteJson(summary, stdout);
+                else if (interactive) AnalyzeConsole.WriteTables(summary, Spectre.Console.AnsiConsole.Console);
+                else summary.WriteTo(stdout);
                 return 0;
             }
             catch (InputException ex)

@@ -26,7 +26,17 @@ public sealed record AnalyzeSettings
     public int? UtcOffsetSeconds { get; init; }
     /// <summary>Engine options (CPQ port, thresholds).</summary>
     public CorrelationOptions Options { get; init; } = new();
+    /// <summary>Called now and then while reading (bytes read, total bytes or -1, lines).</summary>
+    public Action<AnalyzeProgress>? Progress { get; init; }
 }
+
+/// <summary>How far <c>pipeline analyze</c> is.</summary>
+/// <param name="Bytes">Input bytes read.</param>
+/// <param name="TotalBytes">Input size when known, else -1.</param>
+/// <param name="Lines">Lines read.</param>
+/// <param name="File">The file being read.</param>
+/// <param name="Phase">reading, or finishing (flows, alerts, report).</param>
+public sealed record AnalyzeProgress(long Bytes, long TotalBytes, long Lines, string File, string Phase);
 
 /// <summary>What <c>pipeline analyze</c> found.</summary>
 public sealed class AnalyzeSummary
@@ -82,6 +92,8 @@ public static class AnalyzeJob
     {
         var clock = Stopwatch.StartNew();
         var files = InputFiles.Expand(settings.Inputs);
+        long totalBytes = files.Any(f => f.Length < 0) ? -1 : files.Sum(f => f.Length);
+        long bytesBefore = 0;
         Directory.CreateDirectory(settings.OutDir);
         var summary = new AnalyzeSummary();
         var engine = new CorrelationEngine(settings.Options);
@@ -127,10 +139,14 @@ public static class AnalyzeJob
                     summary.Lines++;
                     if (e.Type == LineType.Unparsed) summary.Unparsed++;
                     engine.Observe(name, e, line.Text);
+                    if ((summary.Lines & 0xFFFF) == 0)
+                        settings.Progress?.Invoke(new AnalyzeProgress(bytesBefore + stream.Reader.BytesRead, totalBytes, summary.Lines, file.Path, "reading"));
                 }
                 summary.Files++;
                 summary.Bytes += stream.Reader.BytesRead;
+                bytesBefore += file.Length >= 0 ? file.Length : stream.Reader.BytesRead;
             }
+            settings.Progress?.Invoke(new AnalyzeProgress(bytesBefore, totalBytes, summary.Lines, "", "finishing"));
             summary.Alerts = engine.Complete();
         }
         using (var alerts = new NdjsonWriter(File.Create(Out("alerts.ndjson"))))
