@@ -18,6 +18,8 @@ public static class Program
             ParseCommand.Create(),
             GenerateCommand.Create(),
             AnalyzeCommand.Create(),
+            TraceCommand.Create(),
+            DemoCommand.Create(),
         };
         return root;
     }

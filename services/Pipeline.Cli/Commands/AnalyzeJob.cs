@@ -59,6 +59,8 @@ public sealed class AnalyzeSummary
     public TimeSpan Elapsed { get; set; }
     /// <summary>Output files.</summary>
     public List<string> Outputs { get; } = [];
+    /// <summary>The messages stuck longest at the end (in transfer, released but not back, open), oldest first.</summary>
+    public IReadOnlyList<FlowDocument> OldestStuck { get; set; } = [];
 
     /// <summary>Writes the human summary.</summary>
     public void WriteTo(TextWriter w)
@@ -159,7 +161,9 @@ public static class AnalyzeJob
                 alertsArrow.Append(a);
             }
         }
-        ReportRenderer.WriteFile(report.Build(engine, summary.Alerts, summary.Files, summary.Lines, summary.Unparsed), Out("report.html"));
+        var reportData = report.Build(engine, summary.Alerts, summary.Files, summary.Lines, summary.Unparsed);
+        ReportRenderer.WriteFile(reportData, Out("report.html"));
+        summary.OldestStuck = reportData.OldestStuck;
 
         var found = engine.Appliances.ToList();
         var unknownRoles = settings.Roles.Keys.Where(n => !found.Contains(n)).ToList();

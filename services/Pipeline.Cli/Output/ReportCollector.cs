@@ -77,7 +77,9 @@ public sealed class ReportCollector(int maxFlows = 50_000)
             data.DataStart = times.Min(a => a.FirstLine);
             data.DataEnd = times.Max(a => a.LastLine);
         }
-        data.OldestStuck = _stuck.OrderBy(f => f.Start).ThenBy(f => f.Id, StringComparer.Ordinal).Take(50).ToList();
+        // Messages stuck in a CPQ queue first (the.cpq.host, then the.cpq.release.host), then other unfinished ones.
+        data.OldestStuck = _stuck.OrderBy(f => f.State switch { FlowStates.InTransfer => 0, FlowStates.Released => 1, _ => 2 })
+            .ThenBy(f => f.Start).ThenBy(f => f.Id, StringComparer.Ordinal).Take(50).ToList();
         data.Flows = [.. _important, .. _others];
         return data;
     }
