@@ -103,10 +103,9 @@ public static class AnalyzeJob
 
         string Out(string name) => Path.Combine(settings.OutDir, name);
         var report = new ReportCollector();
-        using (var events = new NdjsonWriter(File.Create(Out("events.ndjson"))))
-        using (var flows = new NdjsonWriter(File.Create(Out("flows.ndjson"))))
-        using (var eventsArrow = new EventArrowWriter(File.Create(Out(ArrowOutput.EventsFileName))))
-        using (var flowsArrow = new FlowArrowWriter(File.Create(Out(ArrowOutput.FlowsFileName))))
+        using (var events = new EventOutputs(Out("events.ndjson"), Out(ArrowOutput.EventsFileName)))
+        using (var flows = new NdjsonWriter(DirectFile.Create(Out("flows.ndjson"))))
+        using (var flowsArrow = new FlowArrowWriter(DirectFile.Create(Out(ArrowOutput.FlowsFileName))))
         {
             engine.FlowCompleted += f =>
             {
@@ -122,22 +121,17 @@ public static class AnalyzeJob
             {
                 var context = new ParseContext(settings.UtcOffsetSeconds, file.LastWriteUtc);
                 var namer = new ApplianceNamer(file, settings.Appliances);
-                var origins = new Dictionary<string, EventOrigin>(StringComparer.Ordinal);
                 using var stream = new MailLogStream(file.Open(), context);
                 while (stream.TryRead(out var line, ref e))
                 {
                     var name = namer.NameOf(e, line.Text);
-                    if (!origins.TryGetValue(name, out var origin)) origins[name] = origin = new EventOrigin(name, file.Path);
                     // Identical lines in the same second get -1, -2... so every event keeps its own id.
                     ulong hash = EventId.Hash(name, line.Text);
                     long second = e.UtcTicks / TimeSpan.TicksPerSecond;
                     if (second != occurrenceSecond) { occurrences.Clear(); occurrenceSecond = second; }
                     int n = occurrences.TryGetValue((name, hash), out var seen) ? seen + 1 : 0;
                     occurrences[(name, hash)] = n;
-                    string id = EventId.Format(hash, n);
-                    EventJsonWriter.Write(events.Json, line.Text, e, origin, line.LineNumber, line.Offset, id);
-                    events.EndDocument();
-                    eventsArrow.Append(name, line.Text, e, id, file.Path, line.LineNumber, line.Offset);
+                    events.Add(line.Text, e, name, EventId.Format(hash, n), file.Path, line.LineNumber, line.Offset);
                     summary.Lines++;
                     if (e.Type == LineType.Unparsed) summary.Unparsed++;
                     engine.Observe(name, e, line.Text);
@@ -150,6 +144,7 @@ public static class AnalyzeJob
             }
             settings.Progress?.Invoke(new AnalyzeProgress(bytesBefore, totalBytes, summary.Lines, "", "finishing"));
             summary.Alerts = engine.Complete();
+            events.Complete();
         }
         using (var alerts = new NdjsonWriter(File.Create(Out("alerts.ndjson"))))
         using (var alertsArrow = new AlertArrowWriter(File.Create(Out(ArrowOutput.AlertsFileName))))

@@ -1,0 +1,184 @@
+using System.Threading.Channels;
+using Pipeline.Arrow;
+using Pipeline.MailLogs;
+
+namespace Pipeline.Cli.Output;
+
+/// <summary>
+/// Writes every event to events.ndjson and events.arrow on two threads of their own, so that parsing and stitching
+/// (on the caller's thread) overlap with formatting and writing. Events travel in batches (line bytes copied into
+/// the batch); a small pool of batches bounds memory and slows the reader down when the writers fall behind.
+/// The files are identical to writing inline: each writer sees every event in order.
+/// </summary>
+public sealed class EventOutputs : IDisposable
+{
+    private const int BatchEvents = 4096;
+    private const int PoolSize = 6;
+
+    private sealed class Batch
+    {
+        public byte[] Bytes = new byte[BatchEvents * 256];
+        public int Used;
+        public int Count;
+        public readonly int[] Start = new int[BatchEvents];
+        public readonly int[] Length = new int[BatchEvents];
+        public readonly LogEvent[] Events = new LogEvent[BatchEvents];
+        public readonly string[] Appliance = new string[BatchEvents];
+        public readonly string[] Id = new string[BatchEvents];
+        public readonly string[] Path = new string[BatchEvents];
+        public readonly long[] LineNumber = new long[BatchEvents];
+        public readonly long[] Offset = new long[BatchEvents];
+        public int Pending; // writers that have not finished with it
+
+        public ReadOnlySpan<byte> Line(int i) => Bytes.AsSpan(Start[i], Length[i]);
+
+        public void Reset()
+        {
+            Used = 0;
+            Count = 0;
+        }
+    }
+
+    private readonly Channel<Batch> _free = Channel.CreateBounded<Batch>(PoolSize);
+    private readonly Channel<Batch> _toJson = Channel.CreateBounded<Batch>(PoolSize);
+    private readonly Channel<Batch> _toArrow = Channel.CreateBounded<Batch>(PoolSize);
+    private readonly Task _json;
+    private readonly Task _arrow;
+    private Batch _current;
+    private bool _completed;
+
+    /// <summary>Creates both files and starts their writers.</summary>
+    public EventOutputs(string ndjsonPath, string arrowPath)
+    {
+        for (int i = 0; i < PoolSize; i++) _free.Writer.TryWrite(new Batch());
+        _free.Reader.TryRead(out _current!);
+        var ndjson = new NdjsonWriter(DirectFile.Create(ndjsonPath));
+        var arrow = new EventArrowWriter(DirectFile.Create(arrowPath));
+        _json = Task.Factory.StartNew(() => WriteJson(ndjson), TaskCreationOptions.LongRunning);
+        _arrow = Task.Factory.StartNew(() => WriteArrow(arrow), TaskCreationOptions.LongRunning);
+    }
+
+    /// <summary>Queues one event (the line is copied).</summary>
+    public void Add(ReadOnlySpan<byte> line, in LogEvent e, string appliance, string id, string path, long lineNumber, long offset)
+    {
+        var b = _current;
+        if (b.Count == BatchEvents || b.Used + line.Length > b.Bytes.Length)
+        {
+            if (b.Count > 0) Publish();
+            b = _current;
+            if (line.Length > b.Bytes.Length) b.Bytes = new byte[Math.Max(line.Length, b.Bytes.Length * 2)];
+        }
+        int i = b.Count++;
+        line.CopyTo(b.Bytes.AsSpan(b.Used));
+        b.Start[i] = b.Used;
+        b.Length[i] = line.Length;
+        b.Used += line.Length;
+        b.Events[i] = e;
+        b.Appliance[i] = appliance;
+        b.Id[i] = id;
+        b.Path[i] = path;
+        b.LineNumber[i] = lineNumber;
+        b.Offset[i] = offset;
+    }
+
+    private void Publish()
+    {
+        var b = _current;
+        b.Pending = 2;
+        Send(_toJson, b);
+        Send(_toArrow, b);
+        // Waiting for a free batch is the back-pressure: the writers are behind.
+        Batch? next;
+        while (!_free.Reader.TryRead(out next))
+        {
+            ThrowIfFailed();
+            _free.Reader.WaitToReadAsync().AsTask().Wait(100);
+        }
+        _current = next;
+    }
+
+    private void Send(Channel<Batch> channel, Batch b)
+    {
+        while (!channel.Writer.TryWrite(b))
+        {
+            ThrowIfFailed();
+            channel.Writer.WaitToWriteAsync().AsTask().Wait(100);
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_json.IsFaulted) _json.GetAwaiter().GetResult();
+        if (_arrow.IsFaulted) _arrow.GetAwaiter().GetResult();
+    }
+
+    private void Done(Batch b)
+    {
+        if (Interlocked.Decrement(ref b.Pending) != 0) return;
+        b.Reset();
+        _free.Writer.TryWrite(b);
+    }
+
+    private void WriteJson(NdjsonWriter writer)
+    {
+        using (writer)
+        {
+            var origins = new Dictionary<(string, string), EventOrigin>();
+            while (_toJson.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (_toJson.Reader.TryRead(out var b))
+                {
+                    for (int i = 0; i < b.Count; i++)
+                    {
+                        var key = (b.Appliance[i], b.Path[i]);
+                        if (!origins.TryGetValue(key, out var origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
+                        EventJsonWriter.Write(writer.Json, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], b.Id[i]);
+                        writer.EndDocument();
+                    }
+                    Done(b);
+                }
+            }
+        }
+    }
+
+    private void WriteArrow(EventArrowWriter writer)
+    {
+        using (writer)
+        {
+            while (_toArrow.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (_toArrow.Reader.TryRead(out var b))
+                {
+                    for (int i = 0; i < b.Count; i++)
+                        writer.Append(b.Appliance[i], b.Line(i), b.Events[i], b.Id[i], b.Path[i], b.LineNumber[i], b.Offset[i]);
+                    Done(b);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes what is queued, closes both files, and rethrows a writer's failure.</summary>
+    public void Complete()
+    {
+        if (_completed) return;
+        _completed = true;
+        if (_current.Count > 0)
+        {
+            _current.Pending = 2;
+            Send(_toJson, _current);
+            Send(_toArrow, _current);
+        }
+        _toJson.Writer.Complete();
+        _toArrow.Writer.Complete();
+        _json.GetAwaiter().GetResult();
+        _arrow.GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // On the normal path Complete was called (and reported any failure); here we only make sure the threads end.
+        try { Complete(); }
+        catch (Exception) when (_json.IsFaulted || _arrow.IsFaulted) { }
+    }
+}
