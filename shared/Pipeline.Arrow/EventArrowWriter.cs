@@ -141,6 +141,11 @@ public sealed class EventArrowWriter : IDisposable
     /// <param name="lineNumber">First physical line number in the file (<c>log.file.line</c>), or 0 when unknown.</param>
     /// <param name="offset">Byte offset of the line in the file (<c>log.offset</c>), or -1 when unknown.</param>
     public void Append(string appliance, ReadOnlySpan<byte> line, in LogEvent e, string eventId, string? path,
+        long lineNumber, long offset = -1) =>
+        Append(appliance, line, e, Encoding.UTF8.GetBytes(eventId), path, lineNumber, offset);
+
+    /// <summary>Appends one event row, its id given as UTF-8 bytes.</summary>
+    public void Append(string appliance, ReadOnlySpan<byte> line, in LogEvent e, ReadOnlySpan<byte> eventId, string? path,
         long lineNumber, long offset = -1)
     {
         ArgumentNullException.ThrowIfNull(appliance);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -7,147 +8,167 @@ namespace Pipeline.MailLogs;
 /// <summary>Where an event came from, written under <c>log.*</c>.</summary>
 /// <param name="Appliance">The appliance name (<c>observer.hostname</c>).</param>
 /// <param name="Path">The file (or <c>-</c> for stdin, or the syslog source).</param>
-public sealed record EventOrigin(string Appliance, string? Path);
+public sealed record EventOrigin(string Appliance, string? Path)
+{
+    internal byte[] ApplianceUtf8 { get; } = Encoding.UTF8.GetBytes(Appliance);
+    internal byte[]? PathUtf8 { get; } = Path is null ? null : Encoding.UTF8.GetBytes(Path);
+}
 
 /// <summary>
 /// Writes a <see cref="LogEvent"/> as one JSON document (the event document of DESIGN.md): <c>@timestamp</c>,
 /// <c>observer.hostname</c>, <c>event.action</c>, the ids, the extracted fields under ECS names where ECS has one,
-/// and <c>message</c> (the raw logical line). Values are copied from the line's bytes; invalid UTF-8 becomes U+FFFD.
+/// and <c>message</c> (the raw logical line). Values are copied from the line's bytes by a small allocation-free
+/// emitter; invalid UTF-8 becomes U+FFFD.
 /// </summary>
 public static class EventJsonWriter
 {
-    /// <summary>Writer options: readable output (no escaping of <c>&lt;</c>, <c>'</c>, non-ASCII), no validation cost.</summary>
+    /// <summary>Writer options for the other documents (flows, alerts): readable output, no validation cost.</summary>
     public static readonly JsonWriterOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = true,
     };
 
+    private static readonly byte[][] ActionNames = Enum.GetValues<LineType>().Select(t => Encoding.UTF8.GetBytes(t.ActionName())).ToArray();
+    private static readonly byte[][] LevelNames = Enum.GetValues<MailLogLevel>().Select(l => Encoding.UTF8.GetBytes(LevelName(l))).ToArray();
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
+
     /// <summary>ISO-8601 UTC with a Z and only the fractions that are non-zero.</summary>
     public static string FormatTime(long utcTicks) => new DateTime(utcTicks, DateTimeKind.Utc).ToString(
-        TimeFormat(utcTicks), System.Globalization.CultureInfo.InvariantCulture);
+        utcTicks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
+        System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string TimeFormat(long ticks) =>
-        ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    /// <summary>Writes the document through a <see cref="Utf8JsonWriter"/> (as one raw value).</summary>
+    public static void Write(Utf8JsonWriter w, ReadOnlySpan<byte> line, in LogEvent e, EventOrigin origin,
+        long lineNumber = 0, long offset = -1, string? eventId = null)
+    {
+        var scratch = _scratch ??= new ArrayBufferWriter<byte>(4096);
+        scratch.ResetWrittenCount();
+        Write(scratch, line, e, origin, lineNumber, offset, eventId is null ? default : Encoding.UTF8.GetBytes(eventId));
+        w.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
+    }
 
     /// <summary>Writes the document for <paramref name="e"/>, parsed from <paramref name="line"/>.</summary>
-    /// <param name="w">The writer; one document is written.</param>
+    /// <param name="output">Where the document goes (no newline is added).</param>
     /// <param name="line">The logical line the event's ranges refer to.</param>
     /// <param name="e">The event.</param>
     /// <param name="origin">Appliance and file.</param>
     /// <param name="lineNumber">First physical line number in the file, or 0.</param>
     /// <param name="offset">Byte offset in the file, or -1.</param>
-    /// <param name="eventId">A deterministic id (<c>event.id</c>), or null.</param>
-    public static void Write(Utf8JsonWriter w, ReadOnlySpan<byte> line, in LogEvent e, EventOrigin origin,
-        long lineNumber = 0, long offset = -1, string? eventId = null)
+    /// <param name="eventId">The deterministic id (<c>event.id</c>) as ASCII, or empty for none.</param>
+    public static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> line, in LogEvent e, EventOrigin origin,
+        long lineNumber, long offset, ReadOnlySpan<byte> eventId)
     {
-        w.WriteStartObject();
-        if (e.UtcTicks > 0) WriteTime(w, "@timestamp"u8, e.UtcTicks);
-        else w.WriteNull("@timestamp"u8);
+        var w = new JsonEmitter(output);
+        w.StartObject();
+        if (e.UtcTicks > 0) w.Time("@timestamp"u8, e.UtcTicks);
+        else w.Null("@timestamp"u8);
 
-        w.WriteStartObject("observer"u8);
-        w.WriteString("hostname"u8, origin.Appliance);
-        Str(w, "version"u8, line, e.Version);
-        Str(w, "serial_number"u8, line, e.Serial);
-        w.WriteEndObject();
+        w.StartObject("observer"u8);
+        w.String("hostname"u8, origin.ApplianceUtf8);
+        Str(ref w, "version"u8, line, e.Version);
+        Str(ref w, "serial_number"u8, line, e.Serial);
+        w.EndObject();
 
-        w.WriteStartObject("event"u8);
-        w.WriteString("action"u8, e.Type.ActionName());
-        if (eventId is not null) w.WriteString("id"u8, eventId);
-        if (e.UnparsedReason is not null) w.WriteString("reason"u8, e.UnparsedReason);
-        w.WriteEndObject();
+        w.StartObject("event"u8);
+        w.Ascii("action"u8, ActionNames[(int)e.Type]);
+        if (!eventId.IsEmpty) w.Ascii("id"u8, eventId);
+        if (e.UnparsedReason is not null) w.String("reason"u8, e.UnparsedReason);
+        w.EndObject();
 
-        w.WriteStartObject("log"u8);
-        if (e.Level != MailLogLevel.Unknown) w.WriteString("level"u8, LevelName(e.Level));
-        if (origin.Path is not null)
+        w.StartObject("log"u8);
+        if (e.Level != MailLogLevel.Unknown) w.Ascii("level"u8, LevelNames[(int)e.Level]);
+        if (origin.PathUtf8 is not null)
         {
-            w.WriteStartObject("file"u8);
-            w.WriteString("path"u8, origin.Path);
-            if (lineNumber > 0) w.WriteNumber("line"u8, lineNumber);
-            w.WriteEndObject();
+            w.StartObject("file"u8);
+            w.String("path"u8, origin.PathUtf8);
+            if (lineNumber > 0) w.Number("line"u8, lineNumber);
+            w.EndObject();
         }
-        if (offset >= 0) w.WriteNumber("offset"u8, offset);
+        if (offset >= 0) w.Number("offset"u8, offset);
         if (e.Host.HasValue || e.Tag.HasValue)
         {
-            w.WriteStartObject("syslog"u8);
-            Str(w, "hostname"u8, line, e.Host);
-            Str(w, "appname"u8, line, e.Tag);
-            w.WriteEndObject();
+            w.StartObject("syslog"u8);
+            Str(ref w, "hostname"u8, line, e.Host);
+            Str(ref w, "appname"u8, line, e.Tag);
+            w.EndObject();
         }
-        w.WriteEndObject();
+        w.EndObject();
 
-        Num(w, "mid"u8, e.Mid);
-        Num(w, "icid"u8, e.Icid);
-        Num(w, "dcid"u8, e.Dcid);
-        Num(w, "rid"u8, e.Rid);
+        Num(ref w, "mid"u8, e.Mid);
+        Num(ref w, "icid"u8, e.Icid);
+        Num(ref w, "dcid"u8, e.Dcid);
+        Num(ref w, "rid"u8, e.Rid);
         if (e.Rids.HasValue)
         {
-            w.WriteStartArray("rids"u8);
-            foreach (long r in e.RidList(line)) w.WriteNumberValue(r);
-            w.WriteEndArray();
+            w.StartArray("rids"u8);
+            foreach (long r in e.RidList(line)) w.NumberValue(r);
+            w.EndArray();
         }
         if (e.ParentMid >= 0)
         {
-            w.WriteStartObject("edge"u8);
-            w.WriteNumber("parent_mid"u8, e.ParentMid);
-            w.WriteNumber("child_mid"u8, e.ChildMid);
-            w.WriteEndObject();
+            w.StartObject("edge"u8);
+            w.Number("parent_mid"u8, e.ParentMid);
+            w.Number("child_mid"u8, e.ChildMid);
+            w.EndObject();
         }
 
         if (e.From.HasValue || e.To.HasValue || e.MessageId.HasValue || e.Subject.HasValue || e.Size >= 0
             || (e.Type == LineType.MessageAttachment && e.Name.HasValue))
         {
-            w.WriteStartObject("email"u8);
-            if (e.From.HasValue) { w.WriteStartObject("from"u8); Str(w, "address"u8, line, e.From); w.WriteEndObject(); }
-            if (e.To.HasValue) { w.WriteStartObject("to"u8); Str(w, "address"u8, line, e.To); w.WriteEndObject(); }
-            Str(w, "message_id"u8, line, e.MessageId);
-            Str(w, "subject"u8, line, e.Subject);
+            w.StartObject("email"u8);
+            if (e.From.HasValue) { w.StartObject("from"u8); Str(ref w, "address"u8, line, e.From); w.EndObject(); }
+            if (e.To.HasValue) { w.StartObject("to"u8); Str(ref w, "address"u8, line, e.To); w.EndObject(); }
+            Str(ref w, "message_id"u8, line, e.MessageId);
+            Str(ref w, "subject"u8, line, e.Subject);
             if (e.Type == LineType.MessageAttachment && e.Name.HasValue)
             {
-                w.WriteStartObject("attachments"u8);
-                w.WriteStartObject("file"u8);
-                Str(w, "name"u8, line, e.Name);
-                w.WriteEndObject();
-                w.WriteEndObject();
+                w.StartObject("attachments"u8);
+                w.StartObject("file"u8);
+                Str(ref w, "name"u8, line, e.Name);
+                w.EndObject();
+                w.EndObject();
             }
-            if (e.Size >= 0) w.WriteNumber("size"u8, e.Size);
-            w.WriteEndObject();
+            if (e.Size >= 0) w.Number("size"u8, e.Size);
+            w.EndObject();
         }
 
         bool inbound = e.Icid >= 0 && e.Dcid < 0;
         if (e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue)
         {
             // ECS direction: for inbound connections the peer is the source; for deliveries it is the destination.
-            w.WriteStartObject("source"u8);
-            if (inbound) { Str(w, "ip"u8, line, e.RemoteIp); Str(w, "domain"u8, line, e.RemoteHost); }
-            else Str(w, "ip"u8, line, e.InterfaceIp);
-            w.WriteEndObject();
-            w.WriteStartObject("destination"u8);
-            if (inbound) Str(w, "ip"u8, line, e.InterfaceIp);
-            else { Str(w, "ip"u8, line, e.RemoteIp); Str(w, "domain"u8, line, e.Domain); }
-            if (e.Port >= 0) w.WriteNumber("port"u8, e.Port);
-            w.WriteEndObject();
+            w.StartObject("source"u8);
+            if (inbound) { Str(ref w, "ip"u8, line, e.RemoteIp); Str(ref w, "domain"u8, line, e.RemoteHost); }
+            else Str(ref w, "ip"u8, line, e.InterfaceIp);
+            w.EndObject();
+            w.StartObject("destination"u8);
+            if (inbound) Str(ref w, "ip"u8, line, e.InterfaceIp);
+            else { Str(ref w, "ip"u8, line, e.RemoteIp); Str(ref w, "domain"u8, line, e.Domain); }
+            if (e.Port >= 0) w.Number("port"u8, e.Port);
+            w.EndObject();
         }
 
         if (e.TlsProtocol.HasValue || e.TlsCipher.HasValue || e.TlsPeer.HasValue)
         {
-            w.WriteStartObject("tls"u8);
-            Str(w, "version"u8, line, e.TlsProtocol);
-            Str(w, "cipher"u8, line, e.TlsCipher);
-            Str(w, "peer"u8, line, e.TlsPeer);
-            w.WriteEndObject();
+            w.StartObject("tls"u8);
+            Str(ref w, "version"u8, line, e.TlsProtocol);
+            Str(ref w, "cipher"u8, line, e.TlsCipher);
+            Str(ref w, "peer"u8, line, e.TlsPeer);
+            w.EndObject();
         }
         if (e.Error.HasValue)
         {
-            w.WriteStartObject("error"u8);
-            Str(w, "message"u8, line, e.Error);
-            w.WriteEndObject();
+            w.StartObject("error"u8);
+            Str(ref w, "message"u8, line, e.Error);
+            w.EndObject();
         }
 
-        if (HasEsaFields(e)) WriteEsa(w, line, e);
+        if (HasEsaFields(e)) WriteEsa(ref w, line, e);
 
-        WriteText(w, "message"u8, line);
-        w.WriteEndObject();
+        w.String("message"u8, line);
+        w.EndObject();
+        w.Done();
     }
 
     private static bool HasEsaFields(in LogEvent e) =>
@@ -157,42 +178,42 @@ public static class EventJsonWriter
         || e.AcceptedMid >= 0 || e.StatusCode.HasValue || e.PendingTillUtcTicks > 0 || e.Type == LineType.TimeOffset;
 
     /// <summary>Fields without an ECS home, under <c>esa.*</c>.</summary>
-    private static void WriteEsa(Utf8JsonWriter w, ReadOnlySpan<byte> line, in LogEvent e)
+    private static void WriteEsa(ref JsonEmitter w, ReadOnlySpan<byte> line, in LogEvent e)
     {
-        w.WriteStartObject("esa"u8);
-        Str(w, "listener_type"u8, line, e.ListenerType);
-        if (e.InterfaceName.HasValue) { w.WriteStartObject("interface"u8); Str(w, "name"u8, line, e.InterfaceName); w.WriteEndObject(); }
-        if (e.Verified >= 0) w.WriteBoolean("rdns_verified"u8, e.Verified == 1);
+        w.StartObject("esa"u8);
+        Str(ref w, "listener_type"u8, line, e.ListenerType);
+        if (e.InterfaceName.HasValue) { w.StartObject("interface"u8); Str(ref w, "name"u8, line, e.InterfaceName); w.EndObject(); }
+        if (e.Verified >= 0) w.Bool("rdns_verified"u8, e.Verified == 1);
         switch (e.Type)
         {
             case LineType.MessageAttachment: break;
-            case LineType.RecipientPolicyMatch: Str(w, "policy"u8, line, e.Name); break;
-            case LineType.DeliveryPending: Str(w, "destination_profile"u8, line, e.Name); break;
-            case >= LineType.IcidAccept and <= LineType.IcidContinue: Str(w, "sender_group"u8, line, e.Name); break;
-            default: Str(w, "name"u8, line, e.Name); break;
+            case LineType.RecipientPolicyMatch: Str(ref w, "policy"u8, line, e.Name); break;
+            case LineType.DeliveryPending: Str(ref w, "destination_profile"u8, line, e.Name); break;
+            case >= LineType.IcidAccept and <= LineType.IcidContinue: Str(ref w, "sender_group"u8, line, e.Name); break;
+            default: Str(ref w, "name"u8, line, e.Name); break;
         }
-        Str(w, "engine"u8, line, e.Engine);
-        Str(w, "verdict"u8, line, e.Verdict);
-        Str(w, "sbrs"u8, line, e.Score);
-        Str(w, e.Type is >= LineType.IcidAccept and <= LineType.IcidContinue ? "hat_match"u8 : "detail"u8, line, e.Detail);
-        Str(w, "reason"u8, line, e.Reason);
+        Str(ref w, "engine"u8, line, e.Engine);
+        Str(ref w, "verdict"u8, line, e.Verdict);
+        Str(ref w, "sbrs"u8, line, e.Score);
+        Str(ref w, e.Type is >= LineType.IcidAccept and <= LineType.IcidContinue ? "hat_match"u8 : "detail"u8, line, e.Detail);
+        Str(ref w, "reason"u8, line, e.Reason);
         if (e.Quarantine.HasValue || e.DwellSeconds >= 0 || e.Percent >= 0)
         {
-            w.WriteStartObject("quarantine"u8);
-            Str(w, "name"u8, line, e.Quarantine);
-            if (e.DwellSeconds >= 0) w.WriteNumber("dwell_s"u8, e.DwellSeconds);
-            if (e.Percent >= 0) w.WriteNumber("percent_full"u8, e.Percent);
-            w.WriteEndObject();
+            w.StartObject("quarantine"u8);
+            Str(ref w, "name"u8, line, e.Quarantine);
+            if (e.DwellSeconds >= 0) w.Number("dwell_s"u8, e.DwellSeconds);
+            if (e.Percent >= 0) w.Number("percent_full"u8, e.Percent);
+            w.EndObject();
         }
         if (e.Destination != QuarantineDestination.None)
-            w.WriteString("destination"u8, e.Destination == QuarantineDestination.CentralizedPolicy
-                ? "centralized_policy_quarantine" : "external_quarantine");
-        Str(w, "response"u8, line, e.Response);
-        Num(w, "accepted_mid"u8, e.AcceptedMid);
-        Str(w, "status_code"u8, line, e.StatusCode);
-        if (e.PendingTillUtcTicks > 0) WriteTime(w, "pending_till"u8, e.PendingTillUtcTicks);
-        if (e.Type == LineType.TimeOffset) w.WriteNumber("utc_offset_s"u8, e.UtcOffsetSeconds);
-        w.WriteEndObject();
+            w.Ascii("destination"u8, e.Destination == QuarantineDestination.CentralizedPolicy
+                ? "centralized_policy_quarantine"u8 : "external_quarantine"u8);
+        Str(ref w, "response"u8, line, e.Response);
+        Num(ref w, "accepted_mid"u8, e.AcceptedMid);
+        Str(ref w, "status_code"u8, line, e.StatusCode);
+        if (e.PendingTillUtcTicks > 0) w.Time("pending_till"u8, e.PendingTillUtcTicks);
+        if (e.Type == LineType.TimeOffset) w.Number("utc_offset_s"u8, e.UtcOffsetSeconds);
+        w.EndObject();
     }
 
     /// <summary>The lower-case level name.</summary>
@@ -206,33 +227,13 @@ public static class EventJsonWriter
         _ => "unknown",
     };
 
-    private static void WriteTime(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ticks)
+    private static void Num(ref JsonEmitter w, ReadOnlySpan<byte> name, long value)
     {
-        Span<byte> buf = stackalloc byte[40];
-        new DateTime(ticks, DateTimeKind.Utc).TryFormat(buf, out int n, TimeFormat(ticks),
-            System.Globalization.CultureInfo.InvariantCulture);
-        w.WriteString(name, buf[..n]);
+        if (value >= 0) w.Number(name, value);
     }
 
-    private static void Num(Utf8JsonWriter w, ReadOnlySpan<byte> name, long value)
+    private static void Str(ref JsonEmitter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> line, TextRange r)
     {
-        if (value >= 0) w.WriteNumber(name, value);
-    }
-
-    private static void Str(Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> line, TextRange r)
-    {
-        if (r.HasValue) WriteText(w, name, r.Of(line));
-    }
-
-    /// <summary>Writes bytes that should be UTF-8 but may not be (NULs, binary garbage are fine too).</summary>
-    public static void WriteText(Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
-    {
-        if (System.Text.Unicode.Utf8.IsValid(value))
-        {
-            w.WriteString(name, value);
-            return;
-        }
-        // Invalid UTF-8: decode with replacement characters rather than fail or drop the line.
-        w.WriteString(name, Encoding.UTF8.GetString(value));
+        if (r.HasValue) w.String(name, r.Of(line));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Pipeline.MailLogs;
 
 namespace Pipeline.MailLogs.Tests;
 
@@ -229,5 +230,65 @@ public class HostileInputTests
         Assert.Equal(Encoding.UTF8.GetString(line), doc.RootElement.GetProperty("message").GetString());
         Assert.Equal(e.Type.ActionName(), doc.RootElement.GetProperty("event").GetProperty("action").GetString());
         return doc;
+    }
+}
+
+/// <summary>The allocation-free event emitter writes the same documents as the first (Utf8JsonWriter) implementation.</summary>
+public class EventJsonEmitterTests
+{
+    private static readonly System.Text.Json.JsonWriterOptions Options = ReferenceEventJsonWriter.Options;
+
+    private static (string Fast, string Reference) Both(byte[] line, in LogEvent e, string? id)
+    {
+        var fast = new System.Buffers.ArrayBufferWriter<byte>();
+        EventJsonWriter.Write(fast, line, e, new EventOrigin("esa\"01", "/logs/x \\ y.log"), 3, 17, id is null ? default : Encoding.ASCII.GetBytes(id));
+        var reference = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(reference, Options))
+            ReferenceEventJsonWriter.Write(w, line, e, new EventOrigin("esa\"01", "/logs/x \\ y.log"), 3, 17, id);
+        return (Encoding.UTF8.GetString(fast.WrittenSpan), Encoding.UTF8.GetString(reference.WrittenSpan));
+    }
+
+    private static void AssertSameDocument(string fast, string reference, string context)
+    {
+        using var a = JsonDocument.Parse(fast);
+        using var b = JsonDocument.Parse(reference);
+        Assert.True(JsonElement.DeepEquals(a.RootElement, b.RootElement), $"{context}\nfast:      {fast}\nreference: {reference}");
+    }
+
+    [Fact]
+    public void Every_corpus_line_gives_the_same_document()
+    {
+        var e = LogEvent.Empty;
+        int n = 0;
+        foreach (var name in Corpus.All)
+        {
+            var ctx = new ParseContext();
+            foreach (var text in File.ReadLines(Corpus.Path(name)))
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                MailLogParser.Parse(bytes, ctx, ref e);
+                var (fast, reference) = Both(bytes, e, n % 3 == 0 ? null : $"0123456789abcdef-{n}");
+                AssertSameDocument(fast, reference, text);
+                n++;
+            }
+        }
+        Assert.True(n > 1000);
+    }
+
+    [Fact]
+    public void Hostile_values_give_the_same_document()
+    {
+        var e = LogEvent.Empty;
+        var r = new Random(11);
+        for (int i = 0; i < 3000; i++)
+        {
+            var value = new byte[r.Next(60)];
+            r.NextBytes(value);
+            var prefix = i % 2 == 0 ? "Wed Nov 19 09:16:38 2014 Info: MID 7 Subject '"u8.ToArray() : "Wed Nov 19 09:16:38.5 2014 Info: ICID 4 TLS failed: "u8.ToArray();
+            var line = prefix.Concat(value).ToArray();
+            MailLogParser.Parse(line, new ParseContext(), ref e);
+            var (fast, reference) = Both(line, e, "feedfacecafebeef");
+            AssertSameDocument(fast, reference, $"case {i}");
+        }
     }
 }

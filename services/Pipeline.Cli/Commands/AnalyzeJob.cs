@@ -131,7 +131,7 @@ public static class AnalyzeJob
                     if (second != occurrenceSecond) { occurrences.Clear(); occurrenceSecond = second; }
                     int n = occurrences.TryGetValue((name, hash), out var seen) ? seen + 1 : 0;
                     occurrences[(name, hash)] = n;
-                    events.Add(line.Text, e, name, EventId.Format(hash, n), file.Path, line.LineNumber, line.Offset);
+                    events.Add(line.Text, e, name, hash, n, file.Path, line.LineNumber, line.Offset);
                     summary.Lines++;
                     if (e.Type == LineType.Unparsed) summary.Unparsed++;
                     engine.Observe(name, e, line.Text);
@@ -171,6 +171,8 @@ public static class AnalyzeJob
             ArrowOutput.AlertsFileName, "report.html"];
         summary.Outputs.AddRange(outputs.Select(Out));
         summary.Elapsed = clock.Elapsed;
+        if (Environment.GetEnvironmentVariable("PIPELINE_GC_STATS") == "1")
+            Console.Error.WriteLine($"gc: gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s allocated {GC.GetTotalAllocatedBytes() / (1 << 20):N0} MB");
         return summary;
     }
 }

@@ -70,7 +70,7 @@ public static class ParseJob
             {
                 var name = namer.NameOf(e, line.Text);
                 if (!origins.TryGetValue(name, out var origin)) origins[name] = origin = new EventOrigin(name, file.Path);
-                EventJsonWriter.Write(writer.Json, line.Text, e, origin, line.LineNumber, line.Offset);
+                EventJsonWriter.Write(writer.Buffer, line.Text, e, origin, line.LineNumber, line.Offset, default);
                 writer.EndDocument();
                 summary.PerType[(int)e.Type]++;
                 if (e.UnparsedReason is { } reason)

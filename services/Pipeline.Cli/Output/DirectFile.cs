@@ -21,8 +21,9 @@ public static class DirectFile
 }
 
 /// <summary>
-/// A sequential, write-only stream over an O_DIRECT file: data goes through an aligned buffer and is written in whole
-/// blocks; the tail is padded to a block and the file then truncated to its true length.
+/// A sequential, write-only stream over an O_DIRECT file. Data goes into one of two aligned buffers; a full buffer is
+/// written asynchronously while the other fills, so formatting and the device work at the same time. The tail is
+/// padded to a block at the end and the file then cut back to its true length.
 /// </summary>
 internal sealed unsafe class DirectFileStream : Stream
 {
@@ -30,19 +31,29 @@ internal sealed unsafe class DirectFileStream : Stream
     private const int BufferSize = 4 << 20;
     private const int O_WRONLY = 0x1, O_CREAT = 0x40, O_TRUNC = 0x200, O_DIRECT = 0x4000, O_CLOEXEC = 0x80000;
 
+    /// <summary>Native memory as <see cref="Memory{T}"/>, for the asynchronous writes.</summary>
+    private sealed class NativeBuffer : System.Buffers.MemoryManager<byte>
+    {
+        public readonly byte* Pointer = (byte*)NativeMemory.AlignedAlloc(BufferSize, Align);
+        public Task Pending = Task.CompletedTask;
+        public override Span<byte> GetSpan() => new(Pointer, BufferSize);
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(Pointer + elementIndex);
+        public override void Unpin() { }
+        protected override void Dispose(bool disposing) => NativeMemory.AlignedFree(Pointer);
+        public void Free() => ((IDisposable)this).Dispose();
+    }
+
     private readonly SafeFileHandle _handle;
-    private byte* _buffer;
+    private readonly NativeBuffer[] _buffers = [new(), new()];
+    private int _current;
     private int _used;
-    private long _flushed; // bytes written to the file (always a multiple of Align before the tail)
+    private long _written; // bytes handed to the file (a multiple of the buffer size until the tail)
+    private bool _disposed;
 
     [DllImport("libc", SetLastError = true, EntryPoint = "open")]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
 
-    private DirectFileStream(SafeFileHandle handle)
-    {
-        _handle = handle;
-        _buffer = (byte*)NativeMemory.AlignedAlloc(BufferSize, Align);
-    }
+    private DirectFileStream(SafeFileHandle handle) => _handle = handle;
 
     public static DirectFileStream? TryOpen(string path)
     {
@@ -54,8 +65,9 @@ internal sealed unsafe class DirectFileStream : Stream
             // Some file systems accept the flag at open and refuse the first write: find out now, not mid-run.
             try
             {
-                new Span<byte>(stream._buffer, Align).Clear();
-                RandomAccess.Write(stream._handle, new ReadOnlySpan<byte>(stream._buffer, Align), 0);
+                var probe = stream._buffers[0];
+                new Span<byte>(probe.Pointer, Align).Clear();
+                RandomAccess.Write(stream._handle, new ReadOnlySpan<byte>(probe.Pointer, Align), 0);
                 RandomAccess.SetLength(stream._handle, 0);
             }
             catch (IOException)
@@ -74,11 +86,11 @@ internal sealed unsafe class DirectFileStream : Stream
     public override bool CanRead => false;
     public override bool CanSeek => true; // the Arrow file writer asks for the position; it never moves it
     public override bool CanWrite => true;
-    public override long Length => _flushed + _used;
+    public override long Length => _written + _used;
 
     public override long Position
     {
-        get => _flushed + _used;
+        get => _written + _used;
         set
         {
             if (value != Position) throw new NotSupportedException("this stream only appends");
@@ -89,11 +101,12 @@ internal sealed unsafe class DirectFileStream : Stream
     {
         while (data.Length > 0)
         {
+            var buffer = _buffers[_current];
             int n = Math.Min(data.Length, BufferSize - _used);
-            data[..n].CopyTo(new Span<byte>(_buffer + _used, n));
+            data[..n].CopyTo(new Span<byte>(buffer.Pointer + _used, n));
             _used += n;
             data = data[n..];
-            if (_used == BufferSize) WriteBuffer(BufferSize);
+            if (_used == BufferSize) Submit();
         }
     }
 
@@ -101,55 +114,57 @@ internal sealed unsafe class DirectFileStream : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
-    /// <summary>Writes the whole blocks that are buffered; the partial block stays until more data or the end.</summary>
-    public override void Flush()
+    /// <summary>Starts writing the full buffer and switches to the other one (waiting for its previous write).</summary>
+    private void Submit()
     {
-        int whole = _used / Align * Align;
-        if (whole > 0) WriteBuffer(whole);
+        var full = _buffers[_current];
+        full.Pending = RandomAccess.WriteAsync(_handle, full.Memory, _written).AsTask();
+        _written += BufferSize;
+        _used = 0;
+        _current ^= 1;
+        var next = _buffers[_current];
+        next.Pending.GetAwaiter().GetResult();
+        next.Pending = Task.CompletedTask;
     }
 
-    private void WriteBuffer(int bytes)
-    {
-        RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, bytes), _flushed);
-        _flushed += bytes;
-        _used -= bytes;
-        if (_used > 0) Buffer.MemoryCopy(_buffer + bytes, _buffer, BufferSize, _used);
-    }
+    /// <summary>Nothing to do before the end: whole buffers are written as they fill, the tail at <see cref="Stream.Dispose()"/>.</summary>
+    public override void Flush() { }
 
     protected override void Dispose(bool disposing)
     {
-        if (_buffer is null) return;
+        if (_disposed) return;
+        _disposed = true;
         try
         {
-            if (!_handle.IsClosed && !_handle.IsInvalid)
+            foreach (var b in _buffers) b.Pending.GetAwaiter().GetResult();
+            if (_used > 0 && !_handle.IsInvalid)
             {
+                // The tail: pad to whole blocks, write them, cut the file back to its true length.
                 long length = Length;
-                Flush();
-                if (_used > 0)
-                {
-                    // The tail: pad to a whole block, write it, cut the file back to its true length.
-                    new Span<byte>(_buffer + _used, Align - _used).Clear();
-                    RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, Align), _flushed);
-                    RandomAccess.SetLength(_handle, length);
-                    _used = 0;
-                }
+                int padded = (_used + Align - 1) / Align * Align;
+                var buffer = _buffers[_current];
+                new Span<byte>(buffer.Pointer + _used, padded - _used).Clear();
+                RandomAccess.Write(_handle, new ReadOnlySpan<byte>(buffer.Pointer, padded), _written);
+                RandomAccess.SetLength(_handle, length);
+                _used = 0;
             }
         }
         finally
         {
-            NativeMemory.AlignedFree(_buffer);
-            _buffer = null;
+            foreach (var b in _buffers) b.Free();
             _handle.Dispose();
             base.Dispose(disposing);
         }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
     public override long Seek(long offset, SeekOrigin origin)
     {
         long target = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => Position + offset, _ => Length + offset };
         if (target != Position) throw new NotSupportedException("this stream only appends");
         return target;
     }
+
     public override void SetLength(long value) => throw new NotSupportedException();
 }

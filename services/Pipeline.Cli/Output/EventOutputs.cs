@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Pipeline.Arrow;
 using Pipeline.MailLogs;
 
@@ -24,7 +24,8 @@ public sealed class EventOutputs : IDisposable
         public readonly int[] Length = new int[BatchEvents];
         public readonly LogEvent[] Events = new LogEvent[BatchEvents];
         public readonly string[] Appliance = new string[BatchEvents];
-        public readonly string[] Id = new string[BatchEvents];
+        public readonly ulong[] Hash = new ulong[BatchEvents];
+        public readonly int[] Occurrence = new int[BatchEvents];
         public readonly string[] Path = new string[BatchEvents];
         public readonly long[] LineNumber = new long[BatchEvents];
         public readonly long[] Offset = new long[BatchEvents];
@@ -39,9 +40,11 @@ public sealed class EventOutputs : IDisposable
         }
     }
 
-    private readonly Channel<Batch> _free = Channel.CreateBounded<Batch>(PoolSize);
-    private readonly Channel<Batch> _toJson = Channel.CreateBounded<Batch>(PoolSize);
-    private readonly Channel<Batch> _toArrow = Channel.CreateBounded<Batch>(PoolSize);
+    // Plain blocking queues between dedicated threads: no thread-pool hops on the hot path. The pool of batches bounds
+    // memory; taking a free batch blocks when the writers are behind (back-pressure).
+    private readonly BlockingCollection<Batch> _free = new(new ConcurrentQueue<Batch>());
+    private readonly BlockingCollection<Batch> _toJson = new(new ConcurrentQueue<Batch>());
+    private readonly BlockingCollection<Batch> _toArrow = new(new ConcurrentQueue<Batch>());
     private readonly Task _json;
     private readonly Task _arrow;
     private Batch _current;
@@ -50,8 +53,8 @@ public sealed class EventOutputs : IDisposable
     /// <summary>Creates both files and starts their writers.</summary>
     public EventOutputs(string ndjsonPath, string arrowPath)
     {
-        for (int i = 0; i < PoolSize; i++) _free.Writer.TryWrite(new Batch());
-        _free.Reader.TryRead(out _current!);
+        for (int i = 0; i < PoolSize; i++) _free.Add(new Batch());
+        _current = _free.Take();
         var ndjson = new NdjsonWriter(DirectFile.Create(ndjsonPath));
         var arrow = new EventArrowWriter(DirectFile.Create(arrowPath));
         _json = Task.Factory.StartNew(() => WriteJson(ndjson), TaskCreationOptions.LongRunning);
@@ -59,7 +62,7 @@ public sealed class EventOutputs : IDisposable
     }
 
     /// <summary>Queues one event (the line is copied).</summary>
-    public void Add(ReadOnlySpan<byte> line, in LogEvent e, string appliance, string id, string path, long lineNumber, long offset)
+    public void Add(ReadOnlySpan<byte> line, in LogEvent e, string appliance, ulong idHash, int occurrence, string path, long lineNumber, long offset)
     {
         var b = _current;
         if (b.Count == BatchEvents || b.Used + line.Length > b.Bytes.Length)
@@ -75,7 +78,8 @@ public sealed class EventOutputs : IDisposable
         b.Used += line.Length;
         b.Events[i] = e;
         b.Appliance[i] = appliance;
-        b.Id[i] = id;
+        b.Hash[i] = idHash;
+        b.Occurrence[i] = occurrence;
         b.Path[i] = path;
         b.LineNumber[i] = lineNumber;
         b.Offset[i] = offset;
@@ -85,25 +89,11 @@ public sealed class EventOutputs : IDisposable
     {
         var b = _current;
         b.Pending = 2;
-        Send(_toJson, b);
-        Send(_toArrow, b);
-        // Waiting for a free batch is the back-pressure: the writers are behind.
+        _toJson.Add(b);
+        _toArrow.Add(b);
         Batch? next;
-        while (!_free.Reader.TryRead(out next))
-        {
-            ThrowIfFailed();
-            _free.Reader.WaitToReadAsync().AsTask().Wait(100);
-        }
+        while (!_free.TryTake(out next, 200)) ThrowIfFailed();
         _current = next;
-    }
-
-    private void Send(Channel<Batch> channel, Batch b)
-    {
-        while (!channel.Writer.TryWrite(b))
-        {
-            ThrowIfFailed();
-            channel.Writer.WaitToWriteAsync().AsTask().Wait(100);
-        }
     }
 
     private void ThrowIfFailed()
@@ -116,7 +106,7 @@ public sealed class EventOutputs : IDisposable
     {
         if (Interlocked.Decrement(ref b.Pending) != 0) return;
         b.Reset();
-        _free.Writer.TryWrite(b);
+        _free.Add(b);
     }
 
     private void WriteJson(NdjsonWriter writer)
@@ -124,15 +114,16 @@ public sealed class EventOutputs : IDisposable
         using (writer)
         {
             var origins = new Dictionary<(string, string), EventOrigin>();
-            while (_toJson.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            Span<byte> id = stackalloc byte[EventId.MaxLength];
+            foreach (var b in _toJson.GetConsumingEnumerable())
             {
-                while (_toJson.Reader.TryRead(out var b))
                 {
                     for (int i = 0; i < b.Count; i++)
                     {
                         var key = (b.Appliance[i], b.Path[i]);
                         if (!origins.TryGetValue(key, out var origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
-                        EventJsonWriter.Write(writer.Json, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], b.Id[i]);
+                        int n = EventId.Format(b.Hash[i], b.Occurrence[i], id);
+                        EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], id[..n]);
                         writer.EndDocument();
                     }
                     Done(b);
@@ -145,12 +136,15 @@ public sealed class EventOutputs : IDisposable
     {
         using (writer)
         {
-            while (_toArrow.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            Span<byte> id = stackalloc byte[EventId.MaxLength];
+            foreach (var b in _toArrow.GetConsumingEnumerable())
             {
-                while (_toArrow.Reader.TryRead(out var b))
                 {
                     for (int i = 0; i < b.Count; i++)
-                        writer.Append(b.Appliance[i], b.Line(i), b.Events[i], b.Id[i], b.Path[i], b.LineNumber[i], b.Offset[i]);
+                    {
+                        int n = EventId.Format(b.Hash[i], b.Occurrence[i], id);
+                        writer.Append(b.Appliance[i], b.Line(i), b.Events[i], id[..n], b.Path[i], b.LineNumber[i], b.Offset[i]);
+                    }
                     Done(b);
                 }
             }
@@ -165,11 +159,11 @@ public sealed class EventOutputs : IDisposable
         if (_current.Count > 0)
         {
             _current.Pending = 2;
-            Send(_toJson, _current);
-            Send(_toArrow, _current);
+            _toJson.Add(_current);
+            _toArrow.Add(_current);
         }
-        _toJson.Writer.Complete();
-        _toArrow.Writer.Complete();
+        _toJson.CompleteAdding();
+        _toArrow.CompleteAdding();
         _json.GetAwaiter().GetResult();
         _arrow.GetAwaiter().GetResult();
     }

@@ -26,6 +26,9 @@ public sealed class NdjsonWriter : IDisposable
     /// <summary>Documents written.</summary>
     public long Count { get; private set; }
 
+    /// <summary>The buffer for a document written directly as bytes (the event emitter); then <see cref="EndDocument"/>.</summary>
+    public IBufferWriter<byte> Buffer => _buffer;
+
     /// <summary>The writer for the next document; call <see cref="EndDocument"/> after writing exactly one value.</summary>
     public Utf8JsonWriter Json => _json;
 
