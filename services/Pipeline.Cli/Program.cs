@@ -15,11 +15,12 @@ public static class Program
             quarantine (PVO/CPQ) round trips, and finds stuck the.cpq.host / the.cpq.release.host queues.
             """)
         {
-            ParseCommand.Create(),
-            GenerateCommand.Create(),
+            DemoCommand.Create(),
             AnalyzeCommand.Create(),
             TraceCommand.Create(),
-            DemoCommand.Create(),
+            ParseCommand.Create(),
+            GenerateCommand.Create(),
+            BenchCommand.Create(),
         };
         return root;
     }

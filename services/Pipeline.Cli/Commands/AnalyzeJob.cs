@@ -103,17 +103,17 @@ public static class AnalyzeJob
 
         string Out(string name) => Path.Combine(settings.OutDir, name);
         var report = new ReportCollector();
-        using (var events = new EventOutputs(Out("events.ndjson"), Out(ArrowOutput.EventsFileName)))
         using (var flows = new NdjsonWriter(DirectFile.Create(Out("flows.ndjson"))))
         using (var flowsArrow = new FlowArrowWriter(DirectFile.Create(Out(ArrowOutput.FlowsFileName))))
+        using (var events = new EventOutputs(Out("events.ndjson"), Out(ArrowOutput.EventsFileName), f =>
+               {
+                   DocumentJson.WriteFlow(flows.Json, f);
+                   flows.EndDocument();
+                   flowsArrow.Append(f);
+                   report.Add(f);
+               }))
         {
-            engine.FlowCompleted += f =>
-            {
-                DocumentJson.WriteFlow(flows.Json, f);
-                flows.EndDocument();
-                flowsArrow.Append(f);
-                report.Add(f);
-            };
+            engine.FlowCompleted += events.AddFlow;
             var e = LogEvent.Empty;
             var occurrences = new Dictionary<(string, ulong), int>();
             long occurrenceSecond = 0;

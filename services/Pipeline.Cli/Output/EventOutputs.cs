@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using Pipeline.Arrow;
+using Pipeline.Correlation.Model;
 using Pipeline.MailLogs;
 
 namespace Pipeline.Cli.Output;
 
 /// <summary>
 /// Writes every event to events.ndjson and events.arrow on two threads of their own, so that parsing and stitching
-/// (on the caller's thread) overlap with formatting and writing. Events travel in batches (line bytes copied into
+/// (on the caller's thread) overlap with formatting and writing. Completed flows ride along with the batches and are
+/// handed to a flow sink on the NDJSON thread (in order), which has the most slack. Events travel in batches (line bytes copied into
 /// the batch); a small pool of batches bounds memory and slows the reader down when the writers fall behind.
 /// The files are identical to writing inline: each writer sees every event in order.
 /// </summary>
@@ -29,6 +31,7 @@ public sealed class EventOutputs : IDisposable
         public readonly string[] Path = new string[BatchEvents];
         public readonly long[] LineNumber = new long[BatchEvents];
         public readonly long[] Offset = new long[BatchEvents];
+        public readonly List<FlowDocument> Flows = [];
         public int Pending; // writers that have not finished with it
 
         public ReadOnlySpan<byte> Line(int i) => Bytes.AsSpan(Start[i], Length[i]);
@@ -37,6 +40,7 @@ public sealed class EventOutputs : IDisposable
         {
             Used = 0;
             Count = 0;
+            Flows.Clear();
         }
     }
 
@@ -47,12 +51,14 @@ public sealed class EventOutputs : IDisposable
     private readonly BlockingCollection<Batch> _toArrow = new(new ConcurrentQueue<Batch>());
     private readonly Task _json;
     private readonly Task _arrow;
+    private readonly Action<FlowDocument> _flowSink;
     private Batch _current;
     private bool _completed;
 
-    /// <summary>Creates both files and starts their writers.</summary>
-    public EventOutputs(string ndjsonPath, string arrowPath)
+    /// <summary>Creates both files and starts their writers; <paramref name="flowSink"/> runs on the NDJSON thread.</summary>
+    public EventOutputs(string ndjsonPath, string arrowPath, Action<FlowDocument> flowSink)
     {
+        _flowSink = flowSink;
         for (int i = 0; i < PoolSize; i++) _free.Add(new Batch());
         _current = _free.Take();
         var ndjson = new NdjsonWriter(DirectFile.Create(ndjsonPath));
@@ -61,13 +67,16 @@ public sealed class EventOutputs : IDisposable
         _arrow = Task.Factory.StartNew(() => WriteArrow(arrow), TaskCreationOptions.LongRunning);
     }
 
+    /// <summary>Queues a completed flow for the flow sink.</summary>
+    public void AddFlow(FlowDocument flow) => _current.Flows.Add(flow);
+
     /// <summary>Queues one event (the line is copied).</summary>
     public void Add(ReadOnlySpan<byte> line, in LogEvent e, string appliance, ulong idHash, int occurrence, string path, long lineNumber, long offset)
     {
         var b = _current;
         if (b.Count == BatchEvents || b.Used + line.Length > b.Bytes.Length)
         {
-            if (b.Count > 0) Publish();
+            if (b.Count > 0 || b.Flows.Count > 0) Publish();
             b = _current;
             if (line.Length > b.Bytes.Length) b.Bytes = new byte[Math.Max(line.Length, b.Bytes.Length * 2)];
         }
@@ -126,6 +135,7 @@ public sealed class EventOutputs : IDisposable
                         EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], id[..n]);
                         writer.EndDocument();
                     }
+                    foreach (var flow in b.Flows) _flowSink(flow);
                     Done(b);
                 }
             }
@@ -156,7 +166,7 @@ public sealed class EventOutputs : IDisposable
     {
         if (_completed) return;
         _completed = true;
-        if (_current.Count > 0)
+        if (_current.Count > 0 || _current.Flows.Count > 0)
         {
             _current.Pending = 2;
             _toJson.Add(_current);

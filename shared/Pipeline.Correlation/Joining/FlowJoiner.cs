@@ -39,6 +39,7 @@ public sealed class FlowJoiner : IStitchSink
     // Flow ids of hops already handed on, per appliance, so that later children (split, copy, bounce) can name
     // their parent; pruned by the appliance's own event time.
     private readonly Dictionary<string, Dictionary<long, (string FlowId, long At)>> _emitted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(long At, long Mid)>> _emittedOrder = new(StringComparer.Ordinal);
     // SMA arrivals that failed (e.g. "unable to quarantine ... unavailable", then "finished ... aborted") have no
     // "Message N accepted" link: they join the ESA flow whose hand-off they were an attempt of, by Message-ID.
     private readonly Dictionary<string, List<HopKey>> _failedArrivals = new(StringComparer.Ordinal);
@@ -117,7 +118,10 @@ public sealed class FlowJoiner : IStitchSink
             c.Dependents.AddRange(cs.Dependents);
         }
         foreach (var (appliance, byMid) in s.Emitted)
+        {
             _emitted[appliance] = byMid.ToDictionary(kv => kv.Key, kv => (kv.Value.FlowId, kv.Value.At));
+            _emittedOrder[appliance] = new Queue<(long, long)>(byMid.OrderBy(kv => kv.Value.At).ThenBy(kv => kv.Key).Select(kv => (kv.Value.At, kv.Key)));
+        }
         foreach (var node in _nodes.Values)
             if (node.Hop is { MessageId: { } id } h && IsFailedArrival(h))
             {
@@ -305,8 +309,13 @@ public sealed class FlowJoiner : IStitchSink
 
     private void Remember(HopKey key, string flowId, long at)
     {
-        if (!_emitted.TryGetValue(key.Appliance, out var byMid)) _emitted[key.Appliance] = byMid = [];
+        if (!_emitted.TryGetValue(key.Appliance, out var byMid))
+        {
+            _emitted[key.Appliance] = byMid = [];
+            _emittedOrder[key.Appliance] = new Queue<(long, long)>();
+        }
         byMid[key.Mid] = (flowId, at);
+        _emittedOrder[key.Appliance].Enqueue((at, key.Mid));
     }
 
     private string? Recall(HopKey key) =>
@@ -316,7 +325,14 @@ public sealed class FlowJoiner : IStitchSink
     public void Settled(string appliance, long before)
     {
         if (!_emitted.TryGetValue(appliance, out var byMid)) return;
-        foreach (var mid in byMid.Where(kv => kv.Value.At < before).Select(kv => kv.Key).ToList()) byMid.Remove(mid);
+        // Hops are remembered roughly in time order: drop from the front while old enough (an entry that was
+        // remembered again later keeps its newer time and stays).
+        var order = _emittedOrder[appliance];
+        while (order.Count > 0 && order.Peek().At < before)
+        {
+            var (at, mid) = order.Dequeue();
+            if (byMid.TryGetValue(mid, out var entry) && entry.At == at) byMid.Remove(mid);
+        }
     }
 
     /// <summary>
