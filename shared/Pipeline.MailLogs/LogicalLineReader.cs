@@ -42,6 +42,7 @@ public sealed class LogicalLineReader : IDisposable
     private readonly bool _leaveOpen;
     private readonly int _maxLine;
     private byte[] _buf;
+    private byte[]? _spare;      // the look-ahead's second buffer (see PeekAhead)
     private long _bufBase;       // stream offset of _buf[0]
     private int _dataEnd;        // valid bytes in _buf
     private int _scan;           // start of the next unread physical line
@@ -80,6 +81,9 @@ public sealed class LogicalLineReader : IDisposable
     /// <summary>Physical lines that continued a previous line.</summary>
     public long WrappedLines { get; private set; }
 
+    /// <summary>Memory held by the read buffers (for tests of bounded memory).</summary>
+    internal int BufferBytes => _buf.Length + (_spare?.Length ?? 0);
+
     /// <summary>Bytes consumed from the stream.</summary>
     public long BytesRead => _bufBase + _scan;
 
@@ -91,14 +95,27 @@ public sealed class LogicalLineReader : IDisposable
     {
         while (_dataEnd - _scan < atLeast && !_eof)
         {
-            // Never move buffered bytes here: the caller may still hold the line just returned. Grow into a new
-            // array instead (the old one, and the caller's span into it, stay as they are).
-            if (_buf.Length - _dataEnd < ReadSize / 4) Array.Resize(ref _buf, _buf.Length * 2);
+            // Never move bytes within this buffer: the caller may still hold the line just returned. Move what is
+            // still needed into the spare buffer instead, and swap; the caller's span stays valid in the old one.
+            if (_buf.Length - _dataEnd < ReadSize / 4) SwapBuffers();
             int n = _stream.Read(_buf, _dataEnd, _buf.Length - _dataEnd);
             if (n <= 0) _eof = true;
             else _dataEnd += n;
         }
         return _buf.AsSpan(_scan, _dataEnd - _scan);
+    }
+
+    private void SwapBuffers()
+    {
+        int keep = _pendStart >= 0 ? Math.Min(_pendStart, _scan) : _scan;
+        int live = _dataEnd - keep;
+        if (_spare is null || _spare.Length < live + ReadSize) _spare = new byte[Math.Max(_buf.Length, live + ReadSize * 2)];
+        Buffer.BlockCopy(_buf, keep, _spare, 0, live);
+        (_buf, _spare) = (_spare, _buf);
+        _dataEnd = live;
+        _scan -= keep;
+        if (_pendStart >= 0) _pendStart -= keep;
+        _bufBase += keep;
     }
 
     /// <summary>Reads the next logical line; false at the end of the stream.</summary>

@@ -14,7 +14,7 @@ public static class MailLogParser
     /// <returns>The line type (also in <see cref="LogEvent.Type"/>).</returns>
     public static LineType Parse(ReadOnlySpan<byte> line, ParseContext context, ref LogEvent e)
     {
-        e = LogEvent.Empty;
+        e.Reset();
         int body = Envelope.Parse(line, context, ref e);
         if (body < 0)
         {
@@ -49,15 +49,9 @@ public static class MailLogParser
     private static LineType Unparsed(ref LogEvent e, string reason)
     {
         // Keep envelope facts (time, host, body) but no half-read fields: they would be misleading.
-        var keep = e;
-        e = LogEvent.Empty;
-        e.Envelope = keep.Envelope;
-        e.Level = keep.Level;
-        e.UtcTicks = keep.UtcTicks;
-        e.LocalTicks = keep.LocalTicks;
-        e.Host = keep.Host;
-        e.Tag = keep.Tag;
-        e.Body = keep.Body;
+        var (envelope, level, utc, local, host, tag, body) = (e.Envelope, e.Level, e.UtcTicks, e.LocalTicks, e.Host, e.Tag, e.Body);
+        e.Reset();
+        (e.Envelope, e.Level, e.UtcTicks, e.LocalTicks, e.Host, e.Tag, e.Body) = (envelope, level, utc, local, host, tag, body);
         e.Type = LineType.Unparsed;
         e.UnparsedReason = reason;
         return LineType.Unparsed;

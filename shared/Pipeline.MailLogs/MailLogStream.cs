@@ -28,20 +28,24 @@ public sealed class MailLogStream : IDisposable
         if (!_reader.TryRead(out line)) return false;
         if (line.Piece >= 2)
         {
-            e = LogEvent.Empty;
+            e.Reset();
             e.Body = new TextRange(0, line.Text.Length);
             e.UnparsedReason = UnparsedReasons.LineTooLong;
             return true;
         }
+        MailLogParser.Parse(line.Text, Context, ref e);
         // A file starts with "Begin Logfile" and "Version:" before "Time offset from UTC:": look ahead for the
         // offset so that the header lines are in UTC too, not just the lines after them.
-        if (line.Text.IndexOf("Begin Logfile"u8) >= 0 || _reader.LogicalLines == 1)
+        if (e.Type == LineType.LogfileBegin)
         {
             var ahead = _reader.PeekAhead(4096);
             if (ahead.Length > 4096) ahead = ahead[..4096];
-            if (FindOffsetHeader(ahead) is { } seconds) Context.SetHeaderOffset(seconds);
+            if (FindOffsetHeader(ahead) is { } seconds && seconds != Context.UtcOffsetSeconds)
+            {
+                Context.SetHeaderOffset(seconds);
+                MailLogParser.Parse(line.Text, Context, ref e);
+            }
         }
-        MailLogParser.Parse(line.Text, Context, ref e);
         return true;
     }
 

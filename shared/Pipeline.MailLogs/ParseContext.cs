@@ -53,10 +53,8 @@ public sealed class ParseContext
     internal void SetIdentity(ReadOnlySpan<byte> version, ReadOnlySpan<byte> serial)
     {
         // Header lines are rare; only allocate when the identity changes.
-        if (Version is null || !System.Text.Encoding.UTF8.GetBytes(Version).AsSpan().SequenceEqual(version))
-            Version = System.Text.Encoding.UTF8.GetString(version);
-        if (Serial is null || !System.Text.Encoding.UTF8.GetBytes(Serial).AsSpan().SequenceEqual(serial))
-            Serial = System.Text.Encoding.UTF8.GetString(serial);
+        if (Version is null || !System.Text.Ascii.Equals(version, Version)) Version = System.Text.Encoding.UTF8.GetString(version);
+        if (Serial is null || !System.Text.Ascii.Equals(serial, Serial)) Serial = System.Text.Encoding.UTF8.GetString(serial);
     }
 
     /// <summary>

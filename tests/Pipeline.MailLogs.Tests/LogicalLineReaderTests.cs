@@ -132,6 +132,32 @@ public class LogicalLineReaderTests
     }
 
     [Fact]
+    public void Looking_ahead_for_offset_headers_keeps_the_buffers_bounded()
+    {
+        // 40 rotated files of ~300 KB concatenated: each "Begin Logfile" makes the reader look ahead.
+        var sb = new StringBuilder();
+        for (int f = 0; f < 40; f++)
+        {
+            sb.Append("Wed Nov 19 09:16:46 2014 Info: Begin Logfile\n")
+              .Append("Wed Nov 19 09:16:46 2014 Info: Version: 7.6.3-019 SN: X\n")
+              .Append("Wed Nov 19 09:16:46 2014 Info: Time offset from UTC: -21600 seconds\n");
+            for (int i = 0; i < 6000; i++) sb.Append("Wed Nov 19 09:16:47 2014 Info: MID ").Append(i).Append(" queued for delivery\n");
+        }
+        var bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        using var stream = new MailLogStream(new MemoryStream(bytes), new ParseContext());
+        var e = LogEvent.Empty;
+        long lines = 0;
+        while (stream.TryRead(out _, ref e))
+        {
+            lines++;
+            Assert.Equal(new DateTime(2014, 11, 19, 15, 16, e.Type == LineType.MessageQueued ? 47 : 46, DateTimeKind.Utc), e.Timestamp);
+        }
+        Assert.Equal(40 * 6003, lines);
+        Assert.True(bytes.Length > 10_000_000);
+        Assert.InRange(stream.Reader.BufferBytes, 1, 3 * 1024 * 1024);
+    }
+
+    [Fact]
     public void A_tail_that_would_overflow_the_limit_starts_a_new_line()
     {
         var lines = ReadAll(new MemoryStream(Encoding.UTF8.GetBytes(A + "12345\n" + new string('t', 80) + "\n")), max: 100);
