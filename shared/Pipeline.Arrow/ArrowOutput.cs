@@ -6,8 +6,11 @@ namespace Pipeline.Arrow;
 /// </summary>
 public static class ArrowOutput
 {
-    /// <summary>Rows per record batch unless the caller asks otherwise.</summary>
-    public const int DefaultBatchSize = 65_536;
+    /// <summary>
+    /// Rows per record batch unless the caller asks otherwise. Small enough that a batch's ~60 column buffers stay
+    /// in the CPU caches while rows are appended: measured 4-5x faster per row than 65,536-row batches.
+    /// </summary>
+    public const int DefaultBatchSize = 8_192;
 
     /// <summary>
     /// The schema version written in each file's schema metadata (<c>pipeline.schema_version</c>); it changes when a

@@ -26,8 +26,10 @@ public sealed class EventOutputs : IDisposable
         public readonly int[] Length = new int[BatchEvents];
         public readonly LogEvent[] Events = new LogEvent[BatchEvents];
         public readonly string[] Appliance = new string[BatchEvents];
-        public readonly ulong[] Hash = new ulong[BatchEvents];
-        public readonly int[] Occurrence = new int[BatchEvents];
+        public readonly byte[] Ids = new byte[BatchEvents * EventId.MaxLength];
+        public readonly byte[] IdLength = new byte[BatchEvents];
+
+        public ReadOnlySpan<byte> Id(int i) => Ids.AsSpan(i * EventId.MaxLength, IdLength[i]);
         public readonly string[] Path = new string[BatchEvents];
         public readonly long[] LineNumber = new long[BatchEvents];
         public readonly long[] Offset = new long[BatchEvents];
@@ -87,8 +89,8 @@ public sealed class EventOutputs : IDisposable
         b.Used += line.Length;
         b.Events[i] = e;
         b.Appliance[i] = appliance;
-        b.Hash[i] = idHash;
-        b.Occurrence[i] = occurrence;
+        // Formatted once here, for both writers.
+        b.IdLength[i] = (byte)EventId.Format(idHash, occurrence, b.Ids.AsSpan(i * EventId.MaxLength, EventId.MaxLength));
         b.Path[i] = path;
         b.LineNumber[i] = lineNumber;
         b.Offset[i] = offset;
@@ -123,16 +125,21 @@ public sealed class EventOutputs : IDisposable
         using (writer)
         {
             var origins = new Dictionary<(string, string), EventOrigin>();
-            Span<byte> id = stackalloc byte[EventId.MaxLength];
+            EventOrigin? last = null;
             foreach (var b in _toJson.GetConsumingEnumerable())
             {
                 {
                     for (int i = 0; i < b.Count; i++)
                     {
-                        var key = (b.Appliance[i], b.Path[i]);
-                        if (!origins.TryGetValue(key, out var origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
-                        int n = EventId.Format(b.Hash[i], b.Occurrence[i], id);
-                        EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], id[..n]);
+                        // Consecutive events nearly always share appliance and file: skip the lookup then.
+                        var origin = last;
+                        if (origin is null || !ReferenceEquals(origin.Appliance, b.Appliance[i]) || !ReferenceEquals(origin.Path, b.Path[i]))
+                        {
+                            var key = (b.Appliance[i], b.Path[i]);
+                            if (!origins.TryGetValue(key, out origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
+                            last = origin;
+                        }
+                        EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], b.Id(i));
                         writer.EndDocument();
                     }
                     foreach (var flow in b.Flows) _flowSink(flow);
@@ -146,15 +153,11 @@ public sealed class EventOutputs : IDisposable
     {
         using (writer)
         {
-            Span<byte> id = stackalloc byte[EventId.MaxLength];
             foreach (var b in _toArrow.GetConsumingEnumerable())
             {
                 {
                     for (int i = 0; i < b.Count; i++)
-                    {
-                        int n = EventId.Format(b.Hash[i], b.Occurrence[i], id);
-                        writer.Append(b.Appliance[i], b.Line(i), b.Events[i], id[..n], b.Path[i], b.LineNumber[i], b.Offset[i]);
-                    }
+                        writer.Append(b.Appliance[i], b.Line(i), b.Events[i], b.Id(i), b.Path[i], b.LineNumber[i], b.Offset[i]);
                     Done(b);
                 }
             }
