@@ -132,7 +132,8 @@ public sealed class CorrelationEngine
         Stats.FlowsByState[flow.State]++;
         if (flow.Cpq is { TransferredAt: not null }) Stats.CpqTransfers++;
         if (flow.Cpq is { ReleasedAt: not null }) Stats.CpqReleases++;
-        if (flow.Hops.Select(h => h.Appliance).Distinct().Skip(1).Any()) Stats.CrossApplianceFlows++;
+        foreach (var h in flow.Hops)
+            if (h.Appliance != flow.Hops[0].Appliance) { Stats.CrossApplianceFlows++; break; }
         FlowCompleted?.Invoke(flow);
     }
 

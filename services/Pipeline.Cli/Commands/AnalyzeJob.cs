@@ -171,6 +171,7 @@ public static class AnalyzeJob
             ArrowOutput.AlertsFileName, "report.html"];
         summary.Outputs.AddRange(outputs.Select(Out));
         summary.Elapsed = clock.Elapsed;
+        // Diagnostics for performance work (docs/benchmarks.md): garbage collections and their pauses during the run.
         if (Environment.GetEnvironmentVariable("PIPELINE_GC_STATS") == "1")
             Console.Error.WriteLine($"gc: gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s allocated {GC.GetTotalAllocatedBytes() / (1 << 20):N0} MB");
         return summary;

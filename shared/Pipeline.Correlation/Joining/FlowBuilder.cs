@@ -9,12 +9,14 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
     public FlowDocument Build(List<Hop> hops, List<(HopKey From, HopKey To, LinkKind Kind)> links,
         (HopKey Parent, LinkKind Kind)? parent, string? parentId, List<(HopKey From, string Ip, long Mid, LinkKind Kind)> unresolved)
     {
-        hops.Sort((a, b) => a.FirstSeen != b.FirstSeen ? a.FirstSeen.CompareTo(b.FirstSeen) : HopKey.Compare(a.Key, b.Key));
-        var byKey = hops.ToDictionary(h => h.Key);
-        var incoming = links.Select(l => l.To).ToHashSet();
-        var outgoing = links.Select(l => l.From).Concat(unresolved.Select(u => u.From)).ToHashSet();
+        if (hops.Count > 1) hops.Sort(ByStart);
+        // Flows have a handful of hops and links: linear scans, no dictionaries (this runs once per message).
+        var byKey = new HopIndex(hops);
+        var outgoing = new Outgoing(links, unresolved);
         // The root is the earliest hop that nothing continues into (a rewritten MID may log a line before its parent).
-        var root = hops.FirstOrDefault(h => !incoming.Contains(h.Key)) ?? hops[0];
+        var root = hops[0];
+        foreach (var h in hops)
+            if (!HasIncoming(links, h.Key)) { root = h; break; }
 
         var flow = new FlowDocument
         {
@@ -36,8 +38,9 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
         if (hops.All(h => h.EndedAt > 0)) flow.End = Time(hops.Max(h => h.EndedAt));
 
         // Edges in a fixed order: the order links arrived in depends on which appliance was read first.
-        foreach (var l in links.OrderBy(l => l.From, KeyComparer).ThenBy(l => l.To, KeyComparer).ThenBy(l => l.Kind))
-            flow.Edges.Add(new FlowEdge(l.Kind.Name(), l.From.ToString(), l.To.ToString()));
+        if (links.Count > 0)
+            foreach (var l in links.OrderBy(l => l.From, KeyComparer).ThenBy(l => l.To, KeyComparer).ThenBy(l => l.Kind))
+                flow.Edges.Add(new FlowEdge(l.Kind.Name(), l.From.ToString(), l.To.ToString()));
         if (parent is { } p)
         {
             flow.ParentHop = p.Parent.ToString();
@@ -49,16 +52,46 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
 
         var (cpq, releaseHop) = BuildCpq(hops, byKey, links, unresolved);
         flow.Cpq = cpq;
-        flow.State = State(hops, cpq, releaseHop, outgoing, byKey);
+        flow.State = State(hops, cpq, releaseHop, outgoing);
         return flow;
     }
 
     private static readonly IComparer<HopKey> KeyComparer = Comparer<HopKey>.Create(HopKey.Compare);
 
+    private static readonly Comparison<Hop> ByStart = (a, b) =>
+        a.FirstSeen != b.FirstSeen ? a.FirstSeen.CompareTo(b.FirstSeen) : HopKey.Compare(a.Key, b.Key);
+
+    private static bool HasIncoming(List<(HopKey From, HopKey To, LinkKind Kind)> links, HopKey key)
+    {
+        foreach (var l in links) if (l.To == key) return true;
+        return false;
+    }
+
+    /// <summary>The hops by key, by linear search.</summary>
+    private readonly struct HopIndex(List<Hop> hops)
+    {
+        public Hop? GetValueOrDefault(HopKey key)
+        {
+            foreach (var h in hops) if (h.Appliance == key.Appliance && h.Mid == key.Mid) return h;
+            return null;
+        }
+    }
+
+    /// <summary>The hops that something continues from.</summary>
+    private readonly struct Outgoing(List<(HopKey From, HopKey To, LinkKind Kind)> links, List<(HopKey From, string Ip, long Mid, LinkKind Kind)> unresolved)
+    {
+        public bool Contains(HopKey key)
+        {
+            foreach (var l in links) if (l.From == key) return true;
+            foreach (var u in unresolved) if (u.From == key) return true;
+            return false;
+        }
+    }
+
     /// <summary><c>appliance:mid:yyyyMMddTHHmmssZ</c> of the root hop: stable across replays and arrival orders.</summary>
     public static string FlowId(Hop root) => $"{root.Appliance}:{root.Mid}:{Time(root.FirstSeen):yyyyMMdd'T'HHmmss'Z'}";
 
-    private (CpqLeg?, Hop?) BuildCpq(List<Hop> hops, Dictionary<HopKey, Hop> byKey,
+    private (CpqLeg?, Hop?) BuildCpq(List<Hop> hops, HopIndex byKey,
         List<(HopKey From, HopKey To, LinkKind Kind)> links, List<(HopKey From, string Ip, long Mid, LinkKind Kind)> unresolved)
     {
         // The accepted hand-off; else a Message-ID match to an arrival that was not a failed attempt.
@@ -132,7 +165,7 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
         return (leg, release);
     }
 
-    private static string State(List<Hop> hops, CpqLeg? cpq, Hop? release, HashSet<HopKey> outgoing, Dictionary<HopKey, Hop> byKey)
+    private static string State(List<Hop> hops, CpqLeg? cpq, Hop? release, Outgoing outgoing)
     {
         if (cpq is not null)
         {
@@ -152,12 +185,14 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
             return FlowStates.Quarantined;
         }
         // The journey ends at the latest hop that nothing continues from.
-        var last = hops.LastOrDefault(h => !outgoing.Contains(h.Key)) ?? hops[^1];
+        var last = hops[^1];
+        for (int i = hops.Count - 1; i >= 0; i--)
+            if (!outgoing.Contains(hops[i].Key)) { last = hops[i]; break; }
         return StateOf(last);
     }
 
     /// <summary>The latest hop at or after <paramref name="from"/> that nothing continues from.</summary>
-    private static Hop Terminal(Hop from, List<Hop> hops, HashSet<HopKey> outgoing) =>
+    private static Hop Terminal(Hop from, List<Hop> hops, Outgoing outgoing) =>
         hops.Where(h => h.FirstSeen >= from.FirstSeen && !outgoing.Contains(h.Key)).DefaultIfEmpty(from).Last()!;
 
     private static string StateOf(Hop hop) => hop.Outcome switch

@@ -24,12 +24,13 @@ public sealed class FlowJoiner : IStitchSink
 
     private sealed class Component
     {
-        public readonly List<Node> Members = [];
-        public readonly List<(HopKey From, HopKey To, LinkKind Kind)> Links = [];
-        public readonly List<PendingLink> Pending = [];
+        // Most components are one hop with no links: the lists are made when first needed.
+        public readonly List<Node> Members = new(1);
+        public List<(HopKey From, HopKey To, LinkKind Kind)>? Links;
+        public List<PendingLink>? Pending;
         public (HopKey Parent, LinkKind Kind)? ParentLink;
         public string? ParentId; // the parent's flow id, set as soon as the parent's flow is handed on
-        public readonly List<HopKey> Dependents = [];
+        public List<HopKey>? Dependents;
     }
 
     private sealed record PendingLink(HopKey From, string Ip, long Mid, LinkKind Kind);
@@ -75,11 +76,11 @@ public sealed class FlowJoiner : IStitchSink
             s.Components.Add(new ComponentSnapshot
             {
                 Members = c.Members.OrderBy(m => m.Key, KeyComparer).Select(m => new MemberSnapshot(m.Key, m.Hop)).ToList(),
-                Links = c.Links.Select(l => new LinkSnapshot(l.From, l.To, l.Kind)).ToList(),
-                Pending = c.Pending.Select(p => new PendingSnapshot(p.From, p.Ip, p.Mid, p.Kind)).ToList(),
+                Links = (c.Links ?? []).Select(l => new LinkSnapshot(l.From, l.To, l.Kind)).ToList(),
+                Pending = (c.Pending ?? []).Select(p => new PendingSnapshot(p.From, p.Ip, p.Mid, p.Kind)).ToList(),
                 ParentLink = c.ParentLink is { } pl ? new LinkSnapshot(pl.Parent, default, pl.Kind) : null,
                 ParentId = c.ParentId,
-                Dependents = [.. c.Dependents],
+                Dependents = [.. c.Dependents ?? []],
             });
         }
         foreach (var (appliance, byMid) in _emitted.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -105,17 +106,17 @@ public sealed class FlowJoiner : IStitchSink
             root.Rank = 1;
             var c = root.Component = new Component();
             c.Members.AddRange(cs.Members.Select(m => _nodes[m.Key]));
-            c.Links.AddRange(cs.Links.Select(l => (l.From, l.To, l.Kind)));
+            if (cs.Links.Count > 0) c.Links = cs.Links.Select(l => (l.From, l.To, l.Kind)).ToList();
             foreach (var p in cs.Pending)
             {
                 var pending = new PendingLink(p.From, p.Ip, p.Mid, p.Kind);
-                c.Pending.Add(pending);
+                (c.Pending ??= []).Add(pending);
                 if (!_pendingByIp.TryGetValue(p.Ip, out var list)) _pendingByIp[p.Ip] = list = [];
                 list.Add(pending);
             }
             if (cs.ParentLink is { } pl) c.ParentLink = (pl.From, pl.Kind);
             c.ParentId = cs.ParentId;
-            c.Dependents.AddRange(cs.Dependents);
+            if (cs.Dependents.Count > 0) c.Dependents = [.. cs.Dependents];
         }
         foreach (var (appliance, byMid) in s.Emitted)
         {
@@ -173,7 +174,7 @@ public sealed class FlowJoiner : IStitchSink
                 if (Find(node) == Find(root) || sma.FirstSeen < from || sma.FirstSeen > to || !SameEnvelope(envelope, sma)) continue;
                 if (_directory.ApplianceByIp(sma.SourceIp) is { } source && source != esa.Appliance) continue;
                 var merged = Union(root, node);
-                merged.Component!.Links.Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
+                (merged.Component!.Links ??= []).Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
                 candidates.Remove(key);
                 root = merged;
             }
@@ -186,7 +187,7 @@ public sealed class FlowJoiner : IStitchSink
         if (kind.Continues())
         {
             var root = Union(GetOrCreate(parent), GetOrCreate(child));
-            root.Component!.Links.Add((parent, child, kind));
+            (root.Component!.Links ??= []).Add((parent, child, kind));
             TryComplete(root);
             return;
         }
@@ -196,7 +197,7 @@ public sealed class FlowJoiner : IStitchSink
         childRoot.Component!.ParentLink ??= (parent, kind);
         // The parent's id is taken now or when the parent is handed on, never looked up later (the lookup table is pruned).
         if (Recall(parent) is { } parentId) childRoot.Component.ParentId ??= parentId;
-        else Find(GetOrCreate(parent)).Component!.Dependents.Add(child);
+        else (Find(GetOrCreate(parent)).Component!.Dependents ??= []).Add(child);
         TryComplete(childRoot);
     }
 
@@ -212,7 +213,7 @@ public sealed class FlowJoiner : IStitchSink
         var pending = new PendingLink(from, targetIp, targetMid, kind);
         if (!_pendingByIp.TryGetValue(targetIp, out var list)) _pendingByIp[targetIp] = list = [];
         list.Add(pending);
-        Find(GetOrCreate(from)).Component!.Pending.Add(pending);
+        (Find(GetOrCreate(from)).Component!.Pending ??= []).Add(pending);
     }
 
     private void OnIpLearned(string ip, string appliance)
@@ -220,7 +221,7 @@ public sealed class FlowJoiner : IStitchSink
         if (!_pendingByIp.Remove(ip, out var list)) return;
         foreach (var p in list)
         {
-            if (_nodes.TryGetValue(p.From, out var node)) Find(node).Component!.Pending.Remove(p);
+            if (_nodes.TryGetValue(p.From, out var node)) Find(node).Component!.Pending?.Remove(p);
             Link(p.From, new HopKey(appliance, p.Mid), p.Kind);
         }
     }
@@ -257,17 +258,28 @@ public sealed class FlowJoiner : IStitchSink
     private void TryComplete(Node root)
     {
         var c = root.Component!;
-        if (c.Pending.Count > 0) return;
+        if (c.Pending is { Count: > 0 }) return;
         foreach (var m in c.Members)
         {
             if (m.Hop is null || !m.Hop.Final) return;
             // A message that arrived over a CPQ listener came from an ESA whose hand-off may not have been read yet.
-            if (AwaitsTransfer(m.Hop) && !c.Links.Any(l => l.To == m.Key && l.Kind is LinkKind.CpqTransfer or LinkKind.MessageIdMatch)) return;
+            if (AwaitsTransfer(m.Hop) && !HasTransferInto(c, m.Key)) return;
         }
         // A child waits for its parent flow so that it can name it.
         if (c.ParentLink is { } p && _nodes.TryGetValue(p.Parent, out var parentNode) && Find(parentNode) != root) return;
         JoinFailedAttempts(root);
         Emit(Find(root));
+    }
+
+    private static readonly List<(HopKey From, HopKey To, LinkKind Kind)> NoLinks = [];
+    private static readonly List<(HopKey From, string Ip, long Mid, LinkKind Kind)> NoPending = [];
+
+    private static bool HasTransferInto(Component c, HopKey key)
+    {
+        if (c.Links is null) return false;
+        foreach (var l in c.Links)
+            if (l.To == key && l.Kind is LinkKind.CpqTransfer or LinkKind.MessageIdMatch) return true;
+        return false;
     }
 
     /// <summary>An SMA-side arrival (over a CPQ listener, not a released copy coming back to an ESA).</summary>
@@ -288,16 +300,18 @@ public sealed class FlowJoiner : IStitchSink
                 if (failed.Count == 0) _failedArrivals.Remove(id);
             }
         }
-        foreach (var pending in c.Pending)
-            if (_pendingByIp.TryGetValue(pending.Ip, out var list)) list.Remove(pending);
+        if (c.Pending is not null)
+            foreach (var pending in c.Pending)
+                if (_pendingByIp.TryGetValue(pending.Ip, out var list)) list.Remove(pending);
         if (hops.Count == 0) return; // only references to hops that never came (e.g. a parent before the logs)
 
-        var flow = _builder.Build(hops, c.Links, c.ParentLink, parentId, c.Pending.Select(x => (x.From, x.Ip, x.Mid, x.Kind)).ToList());
+        var flow = _builder.Build(hops, c.Links ?? NoLinks, c.ParentLink, parentId,
+            c.Pending is { Count: > 0 } ? c.Pending.Select(x => (x.From, x.Ip, x.Mid, x.Kind)).ToList() : NoPending);
         foreach (var h in hops) Remember(h.Key, flow.Id, h.LastSeen);
         FlowsEmitted++;
         _output(flow);
 
-        foreach (var dependent in c.Dependents)
+        foreach (var dependent in c.Dependents ?? [])
         {
             if (!_nodes.TryGetValue(dependent, out var dn)) continue;
             var dr = Find(dn);
@@ -352,8 +366,8 @@ public sealed class FlowJoiner : IStitchSink
             {
                 var h = m.Hop;
                 if (h?.MessageId is null) continue;
-                bool linkedOut = c.Links.Any(l => l.Kind == LinkKind.CpqTransfer && l.From == h.Key) || c.Pending.Any(pl => pl.From == h.Key);
-                bool linkedIn = c.Links.Any(l => l.Kind == LinkKind.CpqTransfer && l.To == h.Key);
+                bool linkedOut = (c.Links ?? NoLinks).Any(l => l.Kind == LinkKind.CpqTransfer && l.From == h.Key) || (c.Pending ?? []).Any(pl => pl.From == h.Key);
+                bool linkedIn = (c.Links ?? NoLinks).Any(l => l.Kind == LinkKind.CpqTransfer && l.To == h.Key);
                 if (!h.ViaCpq && h.Destination == MailLogs.QuarantineDestination.CentralizedPolicy && h.DoneAt > 0 && !linkedOut)
                     handOffs.Add((h, h.AcceptedAt > 0 ? h.AcceptedAt : h.DoneAt, root));
                 else if (h.ViaCpq && h.OriginalMid < 0 && !h.Aborted && !linkedIn && _directory.RoleOf(h.Appliance) == ApplianceRole.Sma)
@@ -379,7 +393,7 @@ public sealed class FlowJoiner : IStitchSink
         {
             if (!usedEsa.Add(esa.Key) || !usedSma.Add(sma.Key)) continue;
             var root = Union(_nodes[esa.Key], _nodes[sma.Key]);
-            root.Component!.Links.Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
+            (root.Component!.Links ??= []).Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
         }
     }
 
@@ -430,9 +444,9 @@ public sealed class FlowJoiner : IStitchSink
         var cb = b.Component!;
         b.Component = null;
         ca.Members.AddRange(cb.Members);
-        ca.Links.AddRange(cb.Links);
-        ca.Pending.AddRange(cb.Pending);
-        ca.Dependents.AddRange(cb.Dependents);
+        if (cb.Links is not null) (ca.Links ??= []).AddRange(cb.Links);
+        if (cb.Pending is not null) (ca.Pending ??= []).AddRange(cb.Pending);
+        if (cb.Dependents is not null) (ca.Dependents ??= []).AddRange(cb.Dependents);
         ca.ParentLink ??= cb.ParentLink;
         ca.ParentId ??= cb.ParentId;
         return a;
