@@ -49,6 +49,16 @@ internal sealed class Growable<T> where T : unmanaged
         Count++;
     }
 
+    /// <summary>Appends <paramref name="count"/> copies of <paramref name="value"/>.</summary>
+    public void AddRepeated(T value, int count)
+    {
+        int at = Count * Size;
+        long end = (long)at + (long)count * Size;
+        if (end > _bytes.Length) Grow(end);
+        MemoryMarshal.Cast<byte, T>(_bytes.AsSpan(at, count * Size)).Fill(value);
+        Count += count;
+    }
+
     public void AddRange(ReadOnlySpan<T> values)
     {
         var bytes = MemoryMarshal.AsBytes(values);
@@ -89,6 +99,15 @@ internal sealed class Bitmap
         Length++;
     }
 
+    /// <summary>Appends <paramref name="count"/> unset bits (the buffer beyond <see cref="Length"/> is always zero).</summary>
+    public void AppendUnset(int count)
+    {
+        int needed = (Length + count + 7) >> 3;
+        if (needed > _bits.Length) System.Array.Resize(ref _bits, Math.Max(_bits.Length * 2, needed));
+        Length += count;
+        UnsetCount += count;
+    }
+
     /// <summary>The bits so far (valid until the next change).</summary>
     public ArrowBuffer View() => new(new ReadOnlyMemory<byte>(_bits, 0, (Length + 7) >> 3));
 
@@ -115,27 +134,37 @@ internal abstract class ValueColumn<T>(Field field) : Column(field) where T : un
 {
     private readonly Growable<T> _values = new();
     private readonly Bitmap _valid = new();
+    private int _nulls; // nulls appended but not written yet: most columns of most rows are null, so they go in bulk
 
-    public override int Length => _valid.Length;
+    public override int Length => _valid.Length + _nulls;
 
     public void Append(T value)
     {
+        if (_nulls > 0) WriteNulls();
         _values.Add(value);
         _valid.Append(true);
     }
 
-    public override void AppendNull()
+    public override void AppendNull() => _nulls++;
+
+    private void WriteNulls()
     {
-        _values.Add(default);
-        _valid.Append(false);
+        _values.AddRepeated(default, _nulls);
+        _valid.AppendUnset(_nulls);
+        _nulls = 0;
     }
 
-    public override IArrowArray Build() => Make(_values.View(), _valid.Validity(), _valid.Length, _valid.UnsetCount);
+    public override IArrowArray Build()
+    {
+        if (_nulls > 0) WriteNulls();
+        return Make(_values.View(), _valid.Validity(), _valid.Length, _valid.UnsetCount);
+    }
 
     public override void Clear()
     {
         _values.Clear();
         _valid.Clear();
+        _nulls = 0;
     }
 
     protected abstract IArrowArray Make(ArrowBuffer values, ArrowBuffer validity, int length, int nullCount);
@@ -257,7 +286,9 @@ internal sealed class StringColumn : Column
         _offsets.Add(0);
     }
 
-    public override int Length => _valid.Length;
+    private int _nulls; // nulls appended but not written yet (written in bulk, see ValueColumn)
+
+    public override int Length => _valid.Length + _nulls;
 
     /// <summary>Appends UTF-8 bytes (invalid sequences become U+FFFD).</summary>
     public void Append(ReadOnlySpan<byte> utf8)
@@ -267,10 +298,7 @@ internal sealed class StringColumn : Column
             Append(Encoding.UTF8.GetString(utf8));
             return;
         }
-        _data.AddRange(utf8);
-        _counter.Bytes += utf8.Length;
-        _offsets.Add(_data.Count);
-        _valid.Append(true);
+        AppendValid(utf8);
     }
 
     /// <summary>Appends a string, or a null.</summary>
@@ -303,20 +331,27 @@ internal sealed class StringColumn : Column
 
     private void AppendValid(ReadOnlySpan<byte> utf8)
     {
+        if (_nulls > 0) WriteNulls();
         _data.AddRange(utf8);
         _counter.Bytes += utf8.Length;
         _offsets.Add(_data.Count);
         _valid.Append(true);
     }
 
-    public override void AppendNull()
+    public override void AppendNull() => _nulls++;
+
+    private void WriteNulls()
     {
-        _offsets.Add(_data.Count);
-        _valid.Append(false);
+        _offsets.AddRepeated(_data.Count, _nulls);
+        _valid.AppendUnset(_nulls);
+        _nulls = 0;
     }
 
-    public override IArrowArray Build() =>
-        new StringArray(_valid.Length, _offsets.View(), _data.View(), _valid.Validity(), _valid.UnsetCount, 0);
+    public override IArrowArray Build()
+    {
+        if (_nulls > 0) WriteNulls();
+        return new StringArray(_valid.Length, _offsets.View(), _data.View(), _valid.Validity(), _valid.UnsetCount, 0);
+    }
 
     public override void Clear()
     {
@@ -324,6 +359,7 @@ internal sealed class StringColumn : Column
         _offsets.Add(0);
         _data.Clear();
         _valid.Clear();
+        _nulls = 0;
     }
 }
 
