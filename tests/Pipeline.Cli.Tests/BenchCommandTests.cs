@@ -12,9 +12,9 @@ public class BenchCommandTests
         var md = Path.Combine(dir, "bench.md");
         var (exit, output, err) = CliRunner.Run("bench", "--lines", "150000", "--dir", Path.Combine(dir, "work"), "--markdown", md);
         Assert.True(exit == 0, err);
-        Assert.Contains("| plain read (baseline: read and count lines) |", output);
-        Assert.Contains("| parse only (1 thread) |", output);
-        Assert.Contains("| pipeline analyze, end to end (all outputs) |", output);
+        Assert.Contains("| plain read (baseline: read the files from the page cache, count lines) |", output);
+        Assert.Contains("| parse only (reader + parser, 1 thread) |", output);
+        Assert.Contains("| pipeline analyze, end to end (child process, all outputs) |", output);
         Assert.Contains("analyze peak memory (VmHWM of the process)", output);
         Assert.Contains("Machine: ", output);
         Assert.Equal(output, File.ReadAllText(md));
