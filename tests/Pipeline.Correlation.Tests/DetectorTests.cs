@@ -6,8 +6,8 @@ namespace Pipeline.Correlation.Tests;
 public class DetectorTests
 {
     private static readonly DateTime T0 = Scenarios.Start;
-    private const string EsaIp = "10.0.1.10";
-    private const string SmaIp = "10.0.9.5";
+    private const string EsaIp = Scenarios.EsaIp;
+    private const string SmaIp = Scenarios.SmaIp;
 
     private static EngineRun NewRun(CorrelationOptions? options = null) => new(options, e =>
     {
@@ -185,41 +185,7 @@ public class DetectorTests
     [Fact]
     public void Releases_that_cannot_reach_the_esa_open_release_stuck_on_the_sma()
     {
-        var sma = new ApplianceLog("sma01", T0);
-        sma.At("00:00:00", $"New CPQ ICID 70 interface Management ({SmaIp}) address {EsaIp} reverse dns host unknown verified no");
-        var released = new List<long>();
-        long dcid = 800;
-        for (int minute = 0; minute <= 60; minute++)
-        {
-            var t = TimeSpan.FromMinutes(minute);
-            if (minute % 3 == 0 && minute <= 45)
-            {
-                long mid = 5000 + minute;
-                sma.At(t, $"Start MID {mid} ICID 70")
-                    .At(t, $"MID {mid} ICID 70 From: <x@example.org>")
-                    .At(t, $"MID {mid} ICID 70 RID 0 To: <y@corp.example>")
-                    .At(t, $"MID {mid} quarantined to \"Policy\" (content filter:exe)")
-                    .At(t.Add(TimeSpan.FromSeconds(10)), $"MID {mid} released from quarantine \"Policy\" (manual) t=10")
-                    .At(t.Add(TimeSpan.FromSeconds(10)), $"MID {mid} released from all quarantines");
-                released.Add(mid);
-            }
-            if (minute % 5 != 0 || released.Count == 0) continue;
-            var at = t.Add(TimeSpan.FromSeconds(20));
-            dcid++;
-            if (minute < 40)
-            {
-                sma.At(at, $"Connection Error: DCID {dcid} domain: the.cpq.release.host IP: {EsaIp} port: 7025 details: [Errno 111] Connection refused interface: {SmaIp} reason: network error");
-                continue;
-            }
-            sma.At(at, $"New SMTP DCID {dcid} interface {SmaIp} address {EsaIp} port 7025")
-                .At(at, $"DCID {dcid} TLS success protocol TLSv1.2 cipher AES256-SHA the.cpq.release.host");
-            foreach (var mid in released)
-                sma.At(at, $"Delivery start DCID {dcid} MID {mid} to RID [0]")
-                    .At(at, $"Message done DCID {dcid} MID {mid} to RID [0]")
-                    .At(at, $"MID {mid} RID [0] Response 'ok:  Message {mid - 3000} accepted'")
-                    .At(at, $"Message finished MID {mid} done");
-            released.Clear();
-        }
+        var sma = Scenarios.ReleasesRefusedUntil40("sma01", SmaIp, EsaIp);
         var run = NewRun().Feed(sma).Complete();
         var stuck = run.Alerts.Single(a => a.Kind == AlertKinds.CpqReleaseStuck);
         Assert.Equal(("sma01", "esa01"), (stuck.Appliance, stuck.Peer));

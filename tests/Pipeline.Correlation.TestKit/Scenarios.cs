@@ -1,9 +1,16 @@
-namespace Pipeline.Correlation.Tests;
+namespace Pipeline.Correlation.TestKit;
 
 /// <summary>Hand-written ESA and SMA logs in the wordings of LOGFORMAT.md section 4.</summary>
-internal static class Scenarios
+public static class Scenarios
 {
+    /// <summary>The time all scenarios start at.</summary>
     public static readonly DateTime Start = new(2026, 3, 10, 9, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>esa01's data interface.</summary>
+    public const string EsaIp = "10.0.1.10";
+
+    /// <summary>sma01's management interface.</summary>
+    public const string SmaIp = "10.0.9.5";
 
     /// <summary>
     /// esa01 (10.0.1.10) hands MID 1001 to sma01 (10.0.9.5) as MID 5001; an admin releases it two hours later and it
@@ -14,6 +21,7 @@ internal static class Scenarios
     {
         var esa = new ApplianceLog("esa01", Start);
         var sma = new ApplianceLog("sma01", Start);
+        sma.At("00:00:02", "New CPQ ICID 777 interface Management (10.0.9.5) address 10.0.1.10 reverse dns host unknown verified no");
         esa.At("00:00:00", "New SMTP ICID 100 interface Data 1 (10.0.1.10) address 203.0.113.7 reverse dns host mx.example.org verified yes")
             .At("00:00:00", "ICID 100 ACCEPT SG UNKNOWNLIST match sbrs[-0.5:10.0] SBRS 3.5");
         foreach (var (mid, smaMid, rcpt) in new[] { (1001L, 5001L, "bob"), (1002L, 5002L, "carol"), (1003L, 5003L, "dave") })
@@ -33,7 +41,6 @@ internal static class Scenarios
                 .At("00:00:03", $"MID {smaMid} ready 5100 bytes from <alice@example.org>")
                 .At("00:00:03", $"MID {smaMid} quarantined to \"Policy\" (content filter:block_exe)");
         }
-        sma.Lines.Insert(0, Line(sma, "00:00:02", "New CPQ ICID 777 interface Management (10.0.9.5) address 10.0.1.10 reverse dns host unknown verified no"));
         esa.At("00:00:02", "New SMTP DCID 555 interface 10.0.1.10 address 10.0.9.5 port 7025")
             .At("00:00:02", "DCID 555 TLS success protocol TLSv1.2 cipher ECDHE-RSA-AES256-GCM-SHA384 the.cpq.host");
         foreach (var (mid, smaMid) in new[] { (1001L, 5001L), (1002L, 5002L), (1003L, 5003L) })
@@ -103,17 +110,52 @@ internal static class Scenarios
                 .At(t, $"ICID {300 + i} REJECT SG BLACKLIST match sbrs[-10.0:-2.5] SBRS -9.0")
                 .At(t, $"ICID {300 + i} close");
         }
-        // Stable sort on the time prefix (one day, fixed-width times): lines of the same second keep their order.
-        var sorted = esa.Lines.OrderBy(l => l[..24], StringComparer.Ordinal).ToList();
-        esa.Lines.Clear();
-        esa.Lines.AddRange(sorted);
-        return (esa, sma);
+        return (esa.Sorted(), sma.Sorted());
     }
 
-    private static string Line(ApplianceLog log, string offset, string text)
+    /// <summary>
+    /// <paramref name="sma"/> quarantines a message every 3 minutes up to 00:45 and an admin releases each 10 s later;
+    /// every 5 minutes it tries the.cpq.release.host to <paramref name="esaIp"/>, which refuses the connection until
+    /// 00:40 and then takes everything released so far (the ESA's MID is the SMA's minus 3000).
+    /// </summary>
+    public static ApplianceLog ReleasesRefusedUntil40(string sma, string smaIp, string esaIp)
     {
-        var tmp = new ApplianceLog(log.Name, Start);
-        tmp.At(offset, text);
-        return tmp.Lines[0];
+        var log = new ApplianceLog(sma, Start);
+        log.At("00:00:00", $"New CPQ ICID 70 interface Management ({smaIp}) address {esaIp} reverse dns host unknown verified no");
+        var released = new List<long>();
+        long dcid = 800;
+        for (int minute = 0; minute <= 60; minute++)
+        {
+            var t = TimeSpan.FromMinutes(minute);
+            if (minute % 3 == 0 && minute <= 45)
+            {
+                long mid = 5000 + minute;
+                log.At(t, $"Start MID {mid} ICID 70")
+                    .At(t, $"MID {mid} ICID 70 From: <payroll@partner.example>")
+                    .At(t, $"MID {mid} ICID 70 RID 0 To: <finance@corp.example>")
+                    .At(t, $"MID {mid} Message-ID '<r{mid}@partner.example>'")
+                    .At(t, $"MID {mid} quarantined to \"Policy\" (content filter:exe)")
+                    .At(t.Add(TimeSpan.FromSeconds(10)), $"MID {mid} released from quarantine \"Policy\" (manual) t=10")
+                    .At(t.Add(TimeSpan.FromSeconds(10)), $"MID {mid} released from all quarantines");
+                released.Add(mid);
+            }
+            if (minute % 5 != 0 || released.Count == 0) continue;
+            var at = t.Add(TimeSpan.FromSeconds(20));
+            dcid++;
+            if (minute < 40)
+            {
+                log.At(at, $"Connection Error: DCID {dcid} domain: the.cpq.release.host IP: {esaIp} port: 7025 details: [Errno 111] Connection refused interface: {smaIp} reason: network error");
+                continue;
+            }
+            log.At(at, $"New SMTP DCID {dcid} interface {smaIp} address {esaIp} port 7025")
+                .At(at, $"DCID {dcid} TLS success protocol TLSv1.2 cipher AES256-SHA the.cpq.release.host");
+            foreach (var mid in released)
+                log.At(at, $"Delivery start DCID {dcid} MID {mid} to RID [0]")
+                    .At(at, $"Message done DCID {dcid} MID {mid} to RID [0]")
+                    .At(at, $"MID {mid} RID [0] Response 'ok:  Message {mid - 3000} accepted'")
+                    .At(at, $"Message finished MID {mid} done");
+            released.Clear();
+        }
+        return log;
     }
 }

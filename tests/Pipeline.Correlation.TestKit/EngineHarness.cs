@@ -7,34 +7,63 @@ using Pipeline.Correlation.Model;
 using Pipeline.Correlation.Output;
 using Pipeline.MailLogs;
 
-namespace Pipeline.Correlation.Tests;
+namespace Pipeline.Correlation.TestKit;
 
 /// <summary>A small appliance log written in the file format, with times relative to a start.</summary>
-internal sealed class ApplianceLog(string name, DateTime start)
+public sealed class ApplianceLog(string name, DateTime start)
 {
+    /// <summary>The appliance's name.</summary>
     public string Name { get; } = name;
+
+    /// <summary>The lines, in the order written (or sorted by <see cref="Sorted"/>).</summary>
     public List<string> Lines { get; } = [];
+
+    /// <summary>The time of each line, parallel to <see cref="Lines"/>.</summary>
+    public List<DateTime> Times { get; } = [];
 
     /// <summary>Adds <c>text</c> (the part after <c>Info: </c>) at start + <paramref name="offset"/>.</summary>
     public ApplianceLog At(TimeSpan offset, string text, string level = "Info")
     {
         var t = start + offset;
         Lines.Add($"{t.ToString("ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture)} {level}: {text}");
+        Times.Add(t);
         return this;
     }
 
+    /// <summary>Adds <c>text</c> at start + <paramref name="hhmmss"/>.</summary>
     public ApplianceLog At(string hhmmss, string text, string level = "Info") => At(TimeSpan.Parse(hhmmss, CultureInfo.InvariantCulture), text, level);
+
+    /// <summary>Stable sort on time: lines of the same second keep their order (as an appliance writes them).</summary>
+    public ApplianceLog Sorted()
+    {
+        var order = Enumerable.Range(0, Lines.Count).OrderBy(i => Times[i]).ToList();
+        var lines = order.Select(i => Lines[i]).ToList();
+        var times = order.Select(i => Times[i]).ToList();
+        Lines.Clear(); Lines.AddRange(lines);
+        Times.Clear(); Times.AddRange(times);
+        return this;
+    }
 }
 
-/// <summary>Runs the engine over logs and collects its outputs as JSON text (what the files would hold).</summary>
-internal sealed class EngineRun
+/// <summary>Runs the engine over logs and collects its outputs as documents and as JSON text (what the files would hold).</summary>
+public sealed class EngineRun
 {
+    /// <summary>The flows, in the order the engine completed them.</summary>
     public List<FlowDocument> Flows { get; } = [];
+
+    /// <summary>Each flow as its flows.ndjson line.</summary>
     public List<string> FlowJson { get; } = [];
+
+    /// <summary>The alerts, once <see cref="Complete"/> has run.</summary>
     public IReadOnlyList<AlertDocument> Alerts { get; private set; } = [];
+
+    /// <summary>Each alert as its alerts.ndjson line.</summary>
     public List<string> AlertJson { get; } = [];
+
+    /// <summary>The engine under test.</summary>
     public CorrelationEngine Engine { get; }
 
+    /// <summary>A new engine; <paramref name="configure"/> may set appliance addresses and roles, or subscribe.</summary>
     public EngineRun(CorrelationOptions? options = null, Action<CorrelationEngine>? configure = null)
     {
         Engine = new CorrelationEngine(options);
@@ -53,6 +82,7 @@ internal sealed class EngineRun
         return this;
     }
 
+    /// <summary>Feeds one appliance's lines; every line must parse (a test that writes a wrong line says so).</summary>
     public EngineRun Feed(string appliance, IEnumerable<string> lines)
     {
         var ctx = new ParseContext();
@@ -61,7 +91,7 @@ internal sealed class EngineRun
         {
             var bytes = Encoding.UTF8.GetBytes(line);
             MailLogParser.Parse(bytes, ctx, ref e);
-            Assert.True(e.Type != LineType.Unparsed, "test line does not parse: " + line);
+            if (e.Type == LineType.Unparsed) throw new ArgumentException("test line does not parse: " + line, nameof(lines));
             Engine.Observe(appliance, e, bytes);
         }
         return this;
@@ -76,6 +106,7 @@ internal sealed class EngineRun
         return this;
     }
 
+    /// <summary>Ends the input: the engine emits what is still open and closes its alerts.</summary>
     public EngineRun Complete()
     {
         Alerts = Engine.Complete();
@@ -83,6 +114,7 @@ internal sealed class EngineRun
         return this;
     }
 
+    /// <summary>The one flow that holds <paramref name="appliance"/> MID <paramref name="mid"/>.</summary>
     public FlowDocument FlowWithHop(string appliance, long mid) =>
         Flows.Single(f => f.Hops.Any(h => h.Appliance == appliance && h.Mid == mid));
 

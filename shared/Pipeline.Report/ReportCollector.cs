@@ -1,8 +1,7 @@
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
-using Pipeline.Report;
 
-namespace Pipeline.Cli.Output;
+namespace Pipeline.Report;
 
 /// <summary>
 /// Gathers what the HTML report shows while <c>pipeline analyze</c> runs: a bounded set of flows for the search box
