@@ -55,7 +55,7 @@ public static class DemoCommand
             // A shorter demo keeps the faults that start within it.
             foreach (var (f, startsAt) in Faults.Zip([9, 20]))
                 if (startsAt < options.Duration.TotalHours) options.Faults.Add(FaultSpec.Parse(f, options.Start, options.End));
-            if (!asJson) stdout.WriteLine($"Simulating esa01..esa03 and sma01 for {options.Duration.TotalHours:0} h from {options.Start:yyyy-MM-dd HH:mm}Z with faults: {string.Join(", ", options.Faults.Select(f => f.Spec))}");
+            if (!asJson) stdout.WriteLine($"Simulating esa01..esa03 and sma01 for {options.Duration.TotalHours:0} h from {options.Start:yyyy-MM-dd HH:mm}Z with faults: {string.Join(", ", options.Faults.Select(f => f.Spec.EndsWith('-') ? f.Spec + " (to the end)" : f.Spec))}");
             var generated = EstateSimulator.Generate(options, logs);
             if (!asJson) stdout.WriteLine($"  {generated.Lines:N0} lines in {generated.Files.Count} files under {logs}");
 
