@@ -73,7 +73,7 @@ public static class AnalyzeCommand
         {
             var stderr = parse.InvocationConfiguration.Error;
             var stdout = parse.InvocationConfiguration.Output;
-            try
+            return CommandErrors.Run("analyze", stderr, () =>
             {
                 var options = new CorrelationOptions { CpqPort = parse.GetValue(cpqPort) };
                 if (parse.GetValue(stuckAfter) is { } s) options = options with { StuckAfter = s };
@@ -95,17 +95,7 @@ public static class AnalyzeCommand
                 else if (interactive) AnalyzeConsole.WriteTables(summary, Spectre.Console.AnsiConsole.Console);
                 else summary.WriteTo(stdout);
                 return 0;
-            }
-            catch (InputException ex)
-            {
-                stderr.WriteLine($"pipeline analyze: {ex.Message}");
-                return 2;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"pipeline analyze: {ex.Message}");
-                return 2;
-            }
+            });
         });
         return command;
     }

@@ -45,17 +45,20 @@ public static class BenchCommand
             var stderr = parse.InvocationConfiguration.Error;
             string work = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Environment.ProcessId);
             bool keepIt = parse.GetValue(keep);
-            try
+            return CommandErrors.Run("bench", stderr, () =>
             {
-                string report = Run(work, Math.Max(100_000, parse.GetValue(lines)), stderr);
-                stdout.Write(report);
-                if (parse.GetValue(markdown) is { } md) File.WriteAllText(md, report);
-                return 0;
-            }
-            finally
-            {
-                if (!keepIt && parse.GetValue(dir) is null && Directory.Exists(work)) Directory.Delete(work, recursive: true);
-            }
+                try
+                {
+                    string report = Run(work, Math.Max(100_000, parse.GetValue(lines)), stderr);
+                    stdout.Write(report);
+                    if (parse.GetValue(markdown) is { } md) File.WriteAllText(md, report);
+                    return 0;
+                }
+                finally
+                {
+                    if (!keepIt && parse.GetValue(dir) is null && Directory.Exists(work)) Directory.Delete(work, recursive: true);
+                }
+            });
         });
         return command;
     }

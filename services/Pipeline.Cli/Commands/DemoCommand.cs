@@ -45,6 +45,12 @@ public static class DemoCommand
         command.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
+            return CommandErrors.Run("demo", parse.InvocationConfiguration.Error, () => Run(parse, stdout));
+        });
+        return command;
+
+        int Run(ParseResult parse, TextWriter stdout)
+        {
             string dir = Path.GetFullPath(parse.GetValue(outDir)!);
             string logs = Path.Combine(dir, "logs"), analysis = Path.Combine(dir, "analysis");
             bool asJson = parse.GetValue(json);
@@ -79,7 +85,6 @@ public static class DemoCommand
                 stdout.WriteLine($"The message stuck longest ({stuck.State}): pipeline trace --in {analysis} --appliance {hop.Appliance} --mid {hop.Mid}");
             }
             return 0;
-        });
-        return command;
+        }
     }
 }

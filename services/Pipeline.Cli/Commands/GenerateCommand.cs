@@ -88,7 +88,7 @@ public static class GenerateCommand
         command.SetAction((parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            return Task.FromResult(CommandErrors.Run("generate", stderr, () =>
             {
                 bool isFollow = parse.GetValue(follow);
                 var dir = parse.GetValue(outDir);
@@ -124,14 +124,8 @@ public static class GenerateCommand
                 else if (isDiscard) result = EstateSimulator.GenerateToNowhere(o);
                 else result = EstateSimulator.Generate(o, dir!);
                 WriteSummary(stderr, o, result);
-                return Task.FromResult(0);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or UnauthorizedAccessException
-                                           or System.Net.Sockets.SocketException)
-            {
-                stderr.WriteLine($"pipeline generate: {ex.Message}");
-                return Task.FromResult(2);
-            }
+                return 0;
+            }, ex => ex is ArgumentException or FormatException or System.Net.Sockets.SocketException));
         });
         return command;
     }

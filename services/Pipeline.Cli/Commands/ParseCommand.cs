@@ -50,7 +50,7 @@ public static class ParseCommand
                 parse.GetValue(reference));
             var path = parse.GetValue(outFile);
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            return CommandErrors.Run("parse", stderr, () =>
             {
                 using var output = path is null
                     ? Console.OpenStandardOutput()
@@ -58,17 +58,7 @@ public static class ParseCommand
                 var summary = ParseJob.Run(settings, output);
                 summary.WriteTo(stderr);
                 return 0;
-            }
-            catch (InputException ex)
-            {
-                stderr.WriteLine($"pipeline parse: {ex.Message}");
-                return 2;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"pipeline parse: {ex.Message}");
-                return 2;
-            }
+            });
         });
         return command;
     }

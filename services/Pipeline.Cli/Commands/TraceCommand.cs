@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Pipeline.Cli.Input;
 
 namespace Pipeline.Cli.Commands;
 
@@ -34,8 +35,13 @@ public static class TraceCommand
         };
         command.SetAction(parse =>
         {
-            var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
+            return CommandErrors.Run("trace", stderr, () => Run(parse, parse.InvocationConfiguration.Output, stderr));
+        });
+        return command;
+
+        int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
+        {
             string dir = parse.GetValue(input)!;
             string? id = parse.GetValue(messageId);
             string? name = parse.GetValue(appliance);
@@ -60,8 +66,7 @@ public static class TraceCommand
             var events = parse.GetValue(noLines) ? null : EventsOf(Path.Combine(dir, "events.ndjson"), found);
             foreach (var flow in found) Print(flow, events, stdout);
             return 0;
-        });
-        return command;
+        }
     }
 
     private static List<JsonElement> FindByMessageId(string path, string id)
@@ -79,23 +84,25 @@ public static class TraceCommand
             doc.GetProperty("hops").EnumerateArray().Any(h => h.GetProperty("appliance").GetString() == appliance && h.GetProperty("mid").GetInt64() == mid));
     }
 
+    /// <summary>The documents of an NDJSON file that pass the cheap byte test <paramref name="maybe"/> and then <paramref name="match"/>.</summary>
     private static List<JsonElement> Scan(string path, Func<byte[], bool> maybe, Func<JsonElement, bool> match)
     {
         var result = new List<JsonElement>();
-        foreach (var line in ReadLines(path))
-        {
-            if (!maybe(line)) continue;
-            var doc = JsonDocument.Parse(line).RootElement;
-            if (match(doc)) result.Add(doc.Clone());
-        }
-        return result;
-    }
-
-    private static IEnumerable<byte[]> ReadLines(string path)
-    {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (reader.ReadLine() is { } line) yield return Encoding.UTF8.GetBytes(line);
+        long number = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            number++;
+            var line = Encoding.UTF8.GetBytes(text);
+            if (!maybe(line)) continue;
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(line); }
+            catch (JsonException ex) { throw new InputException($"{path}, line {number}: not a JSON document ({ex.Message})"); }
+            using (doc)
+                if (match(doc.RootElement)) result.Add(doc.RootElement.Clone());
+        }
+        return result;
     }
 
     /// <summary>The events of every hop of the flows, keyed by appliance and MID, in file order.</summary>
@@ -106,14 +113,10 @@ public static class TraceCommand
             .Select(h => (h.GetProperty("appliance").GetString()!, h.GetProperty("mid").GetInt64())).ToHashSet();
         var needles = hops.Select(h => Encoding.UTF8.GetBytes($"\"mid\":{h.Item2.ToString(CultureInfo.InvariantCulture)},")).ToList();
         var result = hops.ToDictionary(h => h, _ => new List<JsonElement>());
-        foreach (var line in ReadLines(path))
-        {
-            if (!needles.Any(n => line.AsSpan().IndexOf(n) >= 0)) continue;
-            var doc = JsonDocument.Parse(line).RootElement;
-            if (!doc.TryGetProperty("mid", out var m)) continue;
-            var key = (doc.GetProperty("observer").GetProperty("hostname").GetString()!, m.GetInt64());
-            if (result.TryGetValue(key, out var list)) list.Add(doc.Clone());
-        }
+        static (string, long)? HopOf(JsonElement e) =>
+            e.TryGetProperty("mid", out var m) ? (e.GetProperty("observer").GetProperty("hostname").GetString()!, m.GetInt64()) : null;
+        var events = Scan(path, line => needles.Any(n => line.AsSpan().IndexOf(n) >= 0), e => HopOf(e) is { } hop && hops.Contains(hop));
+        foreach (var e in events) result[HopOf(e)!.Value].Add(e);
         return result;
     }
 
