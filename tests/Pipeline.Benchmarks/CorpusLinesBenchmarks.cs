@@ -36,44 +36,11 @@ public class CorpusLines
     }
 
     [Benchmark(OperationsPerInvoke = Corpus.MainLines, Description = "MailLogParser.Parse")]
-    public long Parser()
-    {
-        var ctx = _context;
-        var e = LogEvent.Empty;
-        long sum = 0;
-        foreach (var line in _lines)
-            sum += (long)MailLogParser.Parse(line, ctx, ref e) + e.Mid;
-        return sum;
-    }
+    public long Parser() => Workload.Parse(_lines, _context);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Corpus.MainLines, Description = "NaiveRegexParser (baseline)")]
-    public long NaiveRegex()
-    {
-        long sum = 0;
-        foreach (var line in _strings)
-            sum += _naive.Parse(line).Fields.Count;
-        return sum;
-    }
+    public long NaiveRegex() => Workload.Naive(_strings, _naive);
 
     [Benchmark(OperationsPerInvoke = Corpus.MainLines, Description = "Plain: split + copy")]
     public long PlainSplitCopy() => Plain.SplitAndCopy(_file, _scratch);
-}
-
-/// <summary>The lower bounds shared by the classes: only find line boundaries and copy the bytes.</summary>
-internal static class Plain
-{
-    /// <summary>Finds every newline of <paramref name="text"/> and copies each line into <paramref name="scratch"/>; returns the line count.</summary>
-    public static long SplitAndCopy(ReadOnlySpan<byte> text, byte[] scratch)
-    {
-        long lines = 0;
-        while (!text.IsEmpty)
-        {
-            int nl = text.IndexOf((byte)'\n');
-            var line = nl < 0 ? text : text[..nl];
-            line.CopyTo(scratch);
-            lines++;
-            text = nl < 0 ? default : text[(nl + 1)..];
-        }
-        return lines;
-    }
 }
