@@ -27,8 +27,7 @@ public sealed class ReportCollector(int maxFlows = 50_000)
         if (f.Cpq is { } c)
         {
             if (c.DeletedAt is not null) _deleted++;
-            if (c.TransferredAt is { } t && (c.ReleasedAt ?? c.DeletedAt) is { } done && _dwell.Count < MaxDwell)
-                _dwell.Add((long)(done - t).TotalSeconds);
+            if (c.DwellSeconds is { } dwell && _dwell.Count < MaxDwell) _dwell.Add(dwell);
         }
     }
 

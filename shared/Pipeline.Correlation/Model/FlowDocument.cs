@@ -62,6 +62,12 @@ public sealed class CpqLeg
     public long? ReleaseEsaMid { get; set; }
     /// <summary>When the released copy arrived back on the ESA.</summary>
     public DateTime? ReturnedAt { get; set; }
+
+    /// <summary>Seconds the message waited in the.cpq.host, from enqueued to accepted by the SMA (null until both are known).</summary>
+    public long? TransferWaitSeconds => TransferredAt is { } t && EnqueuedAt is { } e ? (long)(t - e).TotalSeconds : null;
+
+    /// <summary>Seconds the message stayed in the quarantine, from accepted to released or deleted (null until both are known).</summary>
+    public long? DwellSeconds => TransferredAt is { } t && (ReleasedAt ?? DeletedAt) is { } done ? (long)(done - t).TotalSeconds : null;
 }
 
 /// <summary>One message journey across appliances (DESIGN.md output contract: flow).</summary>

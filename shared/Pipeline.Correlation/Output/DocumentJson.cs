@@ -102,8 +102,8 @@ public static class DocumentJson
             TimeOrNull(w, "deleted_at"u8, c.DeletedAt);
             if (c.ReleaseEsaMid is { } rm) w.WriteNumber("release_esa_mid"u8, rm); else w.WriteNull("release_esa_mid"u8);
             TimeOrNull(w, "returned_at"u8, c.ReturnedAt);
-            if (c.TransferredAt is { } ta && c.EnqueuedAt is { } ea) w.WriteNumber("transfer_wait_s"u8, (long)(ta - ea).TotalSeconds);
-            if (c.TransferredAt is { } tb && (c.ReleasedAt ?? c.DeletedAt) is { } out_) w.WriteNumber("dwell_s"u8, (long)(out_ - tb).TotalSeconds);
+            if (c.TransferWaitSeconds is { } wait) w.WriteNumber("transfer_wait_s"u8, wait);
+            if (c.DwellSeconds is { } dwell) w.WriteNumber("dwell_s"u8, dwell);
             w.WriteEndObject();
         }
         else w.WriteNull("cpq"u8);
