@@ -7,11 +7,10 @@ namespace Pipeline.Arrow;
 /// Writes alert documents to an Arrow IPC file (<c>alerts.arrow</c>): the fields of the JSON alert document
 /// (<c>DocumentJson.WriteAlert</c>) as typed columns named by their dotted paths, with <c>alert.evidence</c> as a
 /// struct holding <c>sample_mids</c> as a list of int64 (docs/schemas.md). Written in record batches of
-/// <see cref="BatchSize"/> rows. Not thread-safe.
+/// <see cref="ArrowDocumentWriter.BatchSize"/> rows. Not thread-safe.
 /// </summary>
-public sealed class AlertArrowWriter : IDisposable
+public sealed class AlertArrowWriter : ArrowDocumentWriter
 {
-    private readonly BatchFile _file;
     private readonly TimestampColumn _timestamp;
     private readonly StringColumn _id, _kind, _appliance, _peer;
     private readonly TimestampColumn _opened, _resolved, _lastUpdated;
@@ -24,12 +23,13 @@ public sealed class AlertArrowWriter : IDisposable
     private readonly StringColumn _hint, _summary;
 
     /// <summary>Starts an alerts file on <paramref name="stream"/> (writable and seekable: the footer indexes the batches by position).</summary>
-    /// <param name="stream">Where the file goes; closed at <see cref="Dispose"/> unless <paramref name="leaveOpen"/>.</param>
+    /// <param name="stream">Where the file goes; closed at <see cref="ArrowDocumentWriter.Dispose"/> unless <paramref name="leaveOpen"/>.</param>
     /// <param name="batchSize">Rows per record batch.</param>
-    /// <param name="leaveOpen">Leave <paramref name="stream"/> open after <see cref="Dispose"/>.</param>
+    /// <param name="leaveOpen">Leave <paramref name="stream"/> open after <see cref="ArrowDocumentWriter.Dispose"/>.</param>
     public AlertArrowWriter(Stream stream, int batchSize = ArrowOutput.DefaultBatchSize, bool leaveOpen = false)
+        : base(stream, batchSize, leaveOpen)
     {
-        var f = _file = new BatchFile(stream, batchSize, leaveOpen);
+        var f = Output;
         _timestamp = f.Add(new TimestampColumn("@timestamp", false));
         _id = f.Add(f.String("alert.id", false));
         _kind = f.Add(f.String("alert.kind", false));
@@ -48,18 +48,6 @@ public sealed class AlertArrowWriter : IDisposable
         _summary = f.Add(f.String("alert.summary", false));
         f.Open("alert");
     }
-
-    /// <summary>The file's schema (columns in order; metadata <c>pipeline.document=alert</c>).</summary>
-    public Schema Schema => _file.Schema;
-
-    /// <summary>Rows per record batch.</summary>
-    public int BatchSize => _file.BatchSize;
-
-    /// <summary>Rows appended so far (written or pending).</summary>
-    public long Rows => _file.Rows;
-
-    /// <summary>Record batches written so far.</summary>
-    public int Batches => _file.Batches;
 
     /// <summary>Appends one alert (its state as it is now).</summary>
     public void Append(AlertDocument alert)
@@ -83,12 +71,6 @@ public sealed class AlertArrowWriter : IDisposable
         _evidence.EndStruct();
         _hint.Append(alert.Hint);
         _summary.Append(alert.Summary);
-        _file.EndRow();
+        Output.EndRow();
     }
-
-    /// <summary>Writes the pending rows and the file footer; the file is complete afterwards and no rows may follow.</summary>
-    public void Finish() => _file.Finish();
-
-    /// <summary>Finishes the file (when <see cref="Finish"/> was not called) and closes the stream unless left open.</summary>
-    public void Dispose() => _file.Dispose();
 }

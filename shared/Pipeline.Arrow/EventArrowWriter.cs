@@ -7,18 +7,17 @@ namespace Pipeline.Arrow;
 /// <summary>
 /// Writes event documents (one per parsed line) to an Arrow IPC file (<c>events.arrow</c>): the same information as
 /// <see cref="EventJsonWriter"/>, as typed columns named by the JSON dotted paths (docs/schemas.md). Rows accumulate
-/// in column buffers and a record batch is written each time <see cref="BatchSize"/> rows are pending, and at
-/// <see cref="Finish"/> or <see cref="Dispose"/>, which then write the file footer. Memory is bounded by one batch.
+/// in column buffers and a record batch is written each time <see cref="ArrowDocumentWriter.BatchSize"/> rows are pending, and at
+/// <see cref="ArrowDocumentWriter.Finish"/> or <see cref="ArrowDocumentWriter.Dispose"/>, which then write the file footer. Memory is bounded by one batch.
 /// Not thread-safe.
 /// </summary>
-public sealed class EventArrowWriter : IDisposable
+public sealed class EventArrowWriter : ArrowDocumentWriter
 {
     private static readonly byte[][] ActionNames = Enumerable.Range(0, LineTypes.Count)
         .Select(i => Encoding.UTF8.GetBytes(((LineType)i).ActionName())).ToArray();
     private static readonly byte[][] LevelNames = Enum.GetValues<MailLogLevel>()
         .Select(l => Encoding.UTF8.GetBytes(EventJsonWriter.LevelName(l))).ToArray();
 
-    private readonly BatchFile _file;
     private readonly TimestampColumn _timestamp;
     private readonly StringColumn _hostname, _version, _serial;
     private readonly StringColumn _action, _eventId, _reason;
@@ -50,12 +49,13 @@ public sealed class EventArrowWriter : IDisposable
     private byte[] _applianceBytes = [], _pathBytes = [];
 
     /// <summary>Starts an events file on <paramref name="stream"/> (writable and seekable: the footer indexes the batches by position).</summary>
-    /// <param name="stream">Where the file goes; closed at <see cref="Dispose"/> unless <paramref name="leaveOpen"/>.</param>
+    /// <param name="stream">Where the file goes; closed at <see cref="ArrowDocumentWriter.Dispose"/> unless <paramref name="leaveOpen"/>.</param>
     /// <param name="batchSize">Rows per record batch (a batch is also cut early at 256 MiB of text).</param>
-    /// <param name="leaveOpen">Leave <paramref name="stream"/> open after <see cref="Dispose"/>.</param>
+    /// <param name="leaveOpen">Leave <paramref name="stream"/> open after <see cref="ArrowDocumentWriter.Dispose"/>.</param>
     public EventArrowWriter(Stream stream, int batchSize = ArrowOutput.DefaultBatchSize, bool leaveOpen = false)
+        : base(stream, batchSize, leaveOpen)
     {
-        var f = _file = new BatchFile(stream, batchSize, leaveOpen);
+        var f = Output;
         _timestamp = f.Add(new TimestampColumn("@timestamp", true));
         _hostname = f.Add(f.String("observer.hostname", false));
         _version = f.Add(f.String("observer.version", true));
@@ -117,20 +117,8 @@ public sealed class EventArrowWriter : IDisposable
         f.Open("event");
     }
 
-    /// <summary>The file's schema (columns in order; metadata <c>pipeline.document=event</c>).</summary>
-    public Schema Schema => _file.Schema;
-
-    /// <summary>Rows per record batch.</summary>
-    public int BatchSize => _file.BatchSize;
-
-    /// <summary>Rows appended so far (written or pending).</summary>
-    public long Rows => _file.Rows;
-
-    /// <summary>Record batches written so far.</summary>
-    public int Batches => _file.Batches;
-
     /// <summary>Text bytes at which a batch is cut early (256 MiB; lowered by tests).</summary>
-    internal long MaxBatchStringBytes { get => _file.MaxBatchStringBytes; set => _file.MaxBatchStringBytes = value; }
+    internal long MaxBatchStringBytes { get => Output.MaxBatchStringBytes; set => Output.MaxBatchStringBytes = value; }
 
     /// <summary>Appends the event of one logical line.</summary>
     /// <param name="appliance">The appliance name (<c>observer.hostname</c>).</param>
@@ -244,7 +232,7 @@ public sealed class EventArrowWriter : IDisposable
         AppendEsa(line, e);
 
         _message.Append(line);
-        _file.EndRow();
+        Output.EndRow();
     }
 
     /// <summary>The <c>esa.*</c> columns, with the same choices as the JSON (which name the <c>Name</c> and <c>Detail</c> fields take).</summary>
@@ -284,10 +272,4 @@ public sealed class EventArrowWriter : IDisposable
         if (e.Type == LineType.TimeOffset) _utcOffset.Append(e.UtcOffsetSeconds);
         else _utcOffset.AppendNull();
     }
-
-    /// <summary>Writes the pending rows and the file footer; the file is complete afterwards and no rows may follow.</summary>
-    public void Finish() => _file.Finish();
-
-    /// <summary>Finishes the file (when <see cref="Finish"/> was not called) and closes the stream unless left open.</summary>
-    public void Dispose() => _file.Dispose();
 }

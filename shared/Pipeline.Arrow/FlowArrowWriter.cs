@@ -7,12 +7,11 @@ namespace Pipeline.Arrow;
 /// Writes flow documents to an Arrow IPC file (<c>flows.arrow</c>): the fields of the JSON flow document
 /// (<c>DocumentJson.WriteFlow</c>) as typed columns named by their dotted paths, with <c>hops</c> and <c>edges</c> as
 /// lists of structs, <c>email.to.address</c> as a list of strings and <c>cpq</c> as a nullable struct
-/// (docs/schemas.md). Written in record batches of <see cref="BatchSize"/> rows; memory is bounded by one batch.
+/// (docs/schemas.md). Written in record batches of <see cref="ArrowDocumentWriter.BatchSize"/> rows; memory is bounded by one batch.
 /// Not thread-safe.
 /// </summary>
-public sealed class FlowArrowWriter : IDisposable
+public sealed class FlowArrowWriter : ArrowDocumentWriter
 {
-    private readonly BatchFile _file;
     private readonly TimestampColumn _timestamp;
     private readonly StringColumn _id, _state;
     private readonly TimestampColumn _start, _end;
@@ -40,12 +39,13 @@ public sealed class FlowArrowWriter : IDisposable
     private readonly StringColumn _error;
 
     /// <summary>Starts a flows file on <paramref name="stream"/> (writable and seekable: the footer indexes the batches by position).</summary>
-    /// <param name="stream">Where the file goes; closed at <see cref="Dispose"/> unless <paramref name="leaveOpen"/>.</param>
+    /// <param name="stream">Where the file goes; closed at <see cref="ArrowDocumentWriter.Dispose"/> unless <paramref name="leaveOpen"/>.</param>
     /// <param name="batchSize">Rows per record batch.</param>
-    /// <param name="leaveOpen">Leave <paramref name="stream"/> open after <see cref="Dispose"/>.</param>
+    /// <param name="leaveOpen">Leave <paramref name="stream"/> open after <see cref="ArrowDocumentWriter.Dispose"/>.</param>
     public FlowArrowWriter(Stream stream, int batchSize = ArrowOutput.DefaultBatchSize, bool leaveOpen = false)
+        : base(stream, batchSize, leaveOpen)
     {
-        var f = _file = new BatchFile(stream, batchSize, leaveOpen);
+        var f = Output;
         _timestamp = f.Add(new TimestampColumn("@timestamp", false));
         _id = f.Add(f.String("flow.id", false));
         _state = f.Add(f.String("flow.state", false));
@@ -96,18 +96,6 @@ public sealed class FlowArrowWriter : IDisposable
         _error = f.Add(f.String("error.message", true));
         f.Open("flow");
     }
-
-    /// <summary>The file's schema (columns in order; metadata <c>pipeline.document=flow</c>).</summary>
-    public Schema Schema => _file.Schema;
-
-    /// <summary>Rows per record batch.</summary>
-    public int BatchSize => _file.BatchSize;
-
-    /// <summary>Rows appended so far (written or pending).</summary>
-    public long Rows => _file.Rows;
-
-    /// <summary>Record batches written so far.</summary>
-    public int Batches => _file.Batches;
 
     /// <summary>Appends one flow (its state as it is now: call when the flow is final).</summary>
     public void Append(FlowDocument flow)
@@ -162,8 +150,8 @@ public sealed class FlowArrowWriter : IDisposable
             _cpqDeleted.Append(c.DeletedAt);
             _cpqReleaseEsaMid.Append(c.ReleaseEsaMid);
             _cpqReturned.Append(c.ReturnedAt);
-            _cpqTransferWait.Append(c.TransferredAt is { } ta && c.EnqueuedAt is { } ea ? (long)(ta - ea).TotalSeconds : null);
-            _cpqDwell.Append(c.TransferredAt is { } tb && (c.ReleasedAt ?? c.DeletedAt) is { } out_ ? (long)(out_ - tb).TotalSeconds : null);
+            _cpqTransferWait.Append(c.TransferWaitSeconds);
+            _cpqDwell.Append(c.DwellSeconds);
             _cpq.EndStruct();
         }
         else _cpq.AppendNull();
@@ -177,12 +165,6 @@ public sealed class FlowArrowWriter : IDisposable
         }
         _edges.EndList();
         _error.Append(flow.LastError);
-        _file.EndRow();
+        Output.EndRow();
     }
-
-    /// <summary>Writes the pending rows and the file footer; the file is complete afterwards and no rows may follow.</summary>
-    public void Finish() => _file.Finish();
-
-    /// <summary>Finishes the file (when <see cref="Finish"/> was not called) and closes the stream unless left open.</summary>
-    public void Dispose() => _file.Dispose();
 }
