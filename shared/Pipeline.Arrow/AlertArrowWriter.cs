@@ -61,7 +61,7 @@ public sealed class AlertArrowWriter : ArrowDocumentWriter
         _opened.Append(alert.OpenedAt);
         _resolved.Append(alert.ResolvedAt);
         _lastUpdated.Append(alert.LastUpdatedAt);
-        _status.Append(alert.ResolvedAt is null ? "open" : "resolved");
+        _status.Append(alert.Status);
         var ev = alert.Evidence ?? new AlertEvidence();
         _messages.Append(ev.Messages);
         _oldestAge.Append(ev.OldestAgeSeconds);

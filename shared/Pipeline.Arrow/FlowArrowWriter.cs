@@ -106,8 +106,7 @@ public sealed class FlowArrowWriter : ArrowDocumentWriter
         _state.Append(flow.State);
         _start.Append(flow.Start);
         _end.Append(flow.End);
-        if (flow.End is { } end) _duration.Append((long)(end - flow.Start).TotalSeconds);
-        else _duration.AppendNull();
+        _duration.Append(flow.DurationSeconds);
         _partial.Append(flow.Partial);
         _hopCount.Append(flow.Hops.Count);
         // As in the JSON: the parent fields exist only when the flow has a parent hop.

@@ -47,6 +47,8 @@ public sealed class AlertDocument
     public DateTime OpenedAt { get; set; }
     /// <summary>When it ended; null while open.</summary>
     public DateTime? ResolvedAt { get; set; }
+    /// <summary><c>open</c> or <c>resolved</c>.</summary>
+    public string Status => ResolvedAt is null ? "open" : "resolved";
     /// <summary>Updated while open.</summary>
     public DateTime LastUpdatedAt { get; set; }
     /// <summary>Evidence.</summary>

@@ -91,6 +91,8 @@ public sealed class FlowDocument
     public DateTime Start { get; set; }
     /// <summary>End of the last hop, null while open.</summary>
     public DateTime? End { get; set; }
+    /// <summary>Seconds from start to end, null while open.</summary>
+    public long? DurationSeconds => End is { } end ? (long)(end - Start).TotalSeconds : null;
     /// <summary>Hops ordered by start.</summary>
     public List<FlowHop> Hops { get; set; } = [];
     /// <summary>The quarantine round trip, or null.</summary>

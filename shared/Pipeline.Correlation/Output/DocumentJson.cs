@@ -47,7 +47,7 @@ public static class DocumentJson
         w.WriteString("state"u8, f.State);
         WriteTime(w, "start"u8, f.Start);
         TimeOrNull(w, "end"u8, f.End);
-        if (f.End is { } end) w.WriteNumber("duration_s"u8, (long)(end - f.Start).TotalSeconds);
+        if (f.DurationSeconds is { } duration) w.WriteNumber("duration_s"u8, duration);
         w.WriteBoolean("partial"u8, f.Partial);
         w.WriteNumber("hop_count"u8, f.Hops.Count);
         if (f.ParentHop is not null)
@@ -140,7 +140,7 @@ public static class DocumentJson
         WriteTime(w, "opened_at"u8, a.OpenedAt);
         TimeOrNull(w, "resolved_at"u8, a.ResolvedAt);
         WriteTime(w, "last_updated_at"u8, a.LastUpdatedAt);
-        w.WriteString("status"u8, a.ResolvedAt is null ? "open" : "resolved");
+        w.WriteString("status"u8, a.Status);
         w.WriteStartObject("evidence"u8);
         w.WriteNumber("messages"u8, a.Evidence.Messages);
         w.WriteNumber("oldest_age_s"u8, a.Evidence.OldestAgeSeconds);
