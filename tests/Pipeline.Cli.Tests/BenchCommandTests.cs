@@ -10,6 +10,9 @@ public class BenchCommandTests
     {
         var dir = CliRunner.TempDir();
         var md = Path.Combine(dir, "bench.md");
+        var mine = Path.Combine(dir, "work", "mine.txt"); // the user's own file in the work folder
+        Directory.CreateDirectory(Path.GetDirectoryName(mine)!);
+        File.WriteAllText(mine, "keep me");
         var (exit, output, err) = CliRunner.Run("bench", "--lines", "150000", "--dir", Path.Combine(dir, "work"), "--markdown", md);
         Assert.True(exit == 0, err);
         Assert.Contains("| plain read (baseline: read the files from the page cache, count lines) |", output);
@@ -19,6 +22,7 @@ public class BenchCommandTests
         Assert.Contains("Machine: ", output);
         Assert.Equal(output, File.ReadAllText(md));
         Assert.True(File.Exists(Path.Combine(dir, "work", "analysis", "report.html"))); // --dir keeps the work folder
+        Assert.Equal("keep me", File.ReadAllText(mine)); // ...and only logs/ and analysis/ in it are replaced
     }
 
     [Fact]

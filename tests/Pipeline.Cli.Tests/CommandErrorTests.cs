@@ -30,6 +30,21 @@ public class CommandErrorTests
     }
 
     [Fact]
+    public void A_damaged_gzip_input_is_one_line_on_stderr()
+    {
+        var dir = CliRunner.TempDir();
+        var gz = Path.Combine(dir, "mail_logs.@20260310T090000.s.gz");
+        File.WriteAllBytes(gz, [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x03, 0xff, 0xff, 0xff, 0xff]);
+        foreach (var args in new[] { new[] { "analyze", "--out", Path.Combine(dir, "out"), gz }, ["parse", "--out", Path.Combine(dir, "events.ndjson"), gz] })
+        {
+            var (exit, _, err) = CliRunner.Run(args);
+            Assert.True(exit == 2, $"{args[0]}: exit {exit}\n{err}");
+            Assert.StartsWith($"pipeline {args[0]}: ", err);
+            Assert.DoesNotContain("   at ", err);
+        }
+    }
+
+    [Fact]
     public void Trace_names_the_damaged_line_of_flows_ndjson()
     {
         var dir = CliRunner.TempDir();

@@ -58,15 +58,14 @@ public static class BenchCommand
                 {
                     if (!keepIt && parse.GetValue(dir) is null && Directory.Exists(work)) Directory.Delete(work, recursive: true);
                 }
-            });
+            }, ex => ex is ChildFailedException);
         });
         return command;
     }
 
     private static string Run(string work, long targetLines, TextWriter log)
     {
-        string logs = Path.Combine(work, "logs"), analysis = Path.Combine(work, "analysis");
-        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        var (logs, analysis) = WorkFolders.Fresh(work);
 
         // 1. The estate: 10 ESAs and 2 SMAs over a day; about 10.6 M lines at 4.6 messages/s, scaled to the target.
         var options = new EstateOptions { Esa = 10, Sma = 2, Duration = TimeSpan.FromHours(24), Rate = 4.6 * targetLines / 10_580_000.0, Seed = 3 };
@@ -136,6 +135,9 @@ public static class BenchCommand
 
     private sealed record ChildSummary(long Lines, long Flows, int Alerts);
 
+    /// <summary>The measured <c>pipeline analyze</c> run failed: its own error is the message.</summary>
+    private sealed class ChildFailedException(string message) : Exception(message);
+
     private static (TimeSpan Time, long PeakBytes, ChildSummary Summary) AnalyzeInChild(string logs, string analysis)
     {
         // Run the same build: the "pipeline" executable when that is us, else "dotnet pipeline.dll" (dotnet run, tests).
@@ -154,7 +156,7 @@ public static class BenchCommand
         long peak = 0;
         while (!child.WaitForExit(100)) peak = Math.Max(peak, HighWaterMark(child.Id));
         var time = clock.Elapsed;
-        if (child.ExitCode != 0) throw new InvalidOperationException($"pipeline analyze failed: {errors.Result}");
+        if (child.ExitCode != 0) throw new ChildFailedException($"pipeline analyze failed (exit {child.ExitCode}): {errors.Result.Trim()}");
         using var doc = JsonDocument.Parse(output.Result);
         var root = doc.RootElement;
         return (time, peak, new ChildSummary(root.GetProperty("lines").GetInt64(), root.GetProperty("flows").GetProperty("total").GetInt64(),

@@ -3,8 +3,9 @@ using Pipeline.Cli.Input;
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
-/// The one error boundary of every command: errors a user can cause (bad input, a path that cannot be read or
-/// written) become one line on standard error and exit code 2; anything else is a bug and keeps its stack trace.
+/// The one error boundary of every command: errors a user can cause (bad input, a damaged gzip file, a path that
+/// cannot be read or written) become one line on standard error and exit code 2; anything else is a bug and keeps its
+/// stack trace.
 /// </summary>
 internal static class CommandErrors
 {
@@ -15,7 +16,7 @@ internal static class CommandErrors
         {
             return action();
         }
-        catch (Exception ex) when (ex is InputException or IOException or UnauthorizedAccessException || alsoUserError?.Invoke(ex) == true)
+        catch (Exception ex) when (ex is InputException or IOException or InvalidDataException or UnauthorizedAccessException || alsoUserError?.Invoke(ex) == true)
         {
             stderr.WriteLine($"pipeline {command}: {ex.Message}");
             return 2;

@@ -52,10 +52,8 @@ public static class DemoCommand
         int Run(ParseResult parse, TextWriter stdout)
         {
             string dir = Path.GetFullPath(parse.GetValue(outDir)!);
-            string logs = Path.Combine(dir, "logs"), analysis = Path.Combine(dir, "analysis");
+            var (logs, analysis) = WorkFolders.Fresh(dir);
             bool asJson = parse.GetValue(json);
-            foreach (var sub in new[] { logs, analysis })
-                if (Directory.Exists(sub)) Directory.Delete(sub, recursive: true);
 
             var options = new EstateOptions { Esa = 3, Sma = 1, Duration = TimeSpan.FromHours(Math.Clamp(parse.GetValue(hours), 1, 24 * 7)), Rate = 0.6, Seed = parse.GetValue(seed) };
             // A shorter demo keeps the faults that start within it.
