@@ -37,6 +37,24 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Appliance_globs_written_relative_match_the_files_of_a_folder_input()
+    {
+        var dir = CliRunner.TempDir();
+        var logs = Path.Combine(dir, "logs");
+        Directory.CreateDirectory(Path.Combine(logs, "box7"));
+        File.Copy(CliRunner.Corpus("seed-technote-examples.log"), Path.Combine(logs, "box7", "mail_logs.current"));
+        // As a user types it: the folder and the glob relative to the current folder.
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, logs);
+        var (exit, output, err) = CliRunner.Run("analyze", "--out", Path.Combine(dir, "out"), "--appliance", $"esa-cpq-1={relative}/box7/*", relative);
+        Assert.True(exit == 0, err);
+        Assert.Contains("appliances: esa-cpq-1 (esa)", output);
+
+        (exit, _, err) = CliRunner.Run("analyze", "--out", Path.Combine(dir, "out"), "--appliance", "esa-cpq-1=elsewhere/*", relative);
+        Assert.Equal(2, exit);
+        Assert.Contains("--appliance esa-cpq-1=elsewhere/* matches none of the 1 input file(s)", err);
+    }
+
+    [Fact]
     public void Json_summary_is_machine_readable_and_all_outputs_exist()
     {
         var dir = CliRunner.TempDir();

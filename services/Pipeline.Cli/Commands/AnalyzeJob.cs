@@ -94,6 +94,10 @@ public static class AnalyzeJob
     {
         var clock = Stopwatch.StartNew();
         var files = InputFiles.Expand(settings.Inputs);
+        // A rule that names no file would silently leave its appliance to the fallback names.
+        foreach (var rule in settings.Appliances)
+            if (!files.Any(f => !f.IsStdin && rule.Matches(f.Path)))
+                throw new InputException($"--appliance {rule.Name}={rule.Glob} matches none of the {files.Count} input file(s)");
         long totalBytes = files.Any(f => f.Length < 0) ? -1 : files.Sum(f => f.Length);
         long bytesBefore = 0;
         Directory.CreateDirectory(settings.OutDir);

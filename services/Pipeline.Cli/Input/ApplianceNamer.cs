@@ -32,10 +32,17 @@ public sealed class ApplianceRule
         return new ApplianceRule(text[..eq].Trim(), text[(eq + 1)..].Trim());
     }
 
-    /// <summary>True when the path (as given, or absolute, or just its file name) matches.</summary>
-    public bool Matches(string path) =>
-        _glob.IsMatch(path) || _glob.IsMatch(Path.GetFullPath(path)) || _glob.IsMatch(Path.GetFileName(path))
-        || _glob.IsMatch("./" + path);
+    /// <summary>
+    /// True when the path matches as given, absolute, relative to the current folder (files found in a folder input
+    /// are absolute, globs are usually written relative), or by its file name alone.
+    /// </summary>
+    public bool Matches(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return _glob.IsMatch(path) || _glob.IsMatch(full) || _glob.IsMatch(relative) || _glob.IsMatch("./" + relative)
+               || _glob.IsMatch(Path.GetFileName(path));
+    }
 
     private static string GlobToRegex(string glob)
     {
