@@ -11,6 +11,7 @@ namespace Pipeline.Report;
 public sealed class ReportCollector(int maxFlows = 50_000)
 {
     private const int MaxDwell = 100_000;
+    private const int MaxStuck = 50;
     private readonly List<FlowDocument> _important = [];
     private readonly List<FlowDocument> _others = [];
     private readonly List<FlowDocument> _stuck = [];
@@ -23,7 +24,17 @@ public sealed class ReportCollector(int maxFlows = 50_000)
         bool important = f.Cpq is not null || f.State is not (FlowStates.Delivered or FlowStates.Aborted);
         if (important) { if (_important.Count < maxFlows) _important.Add(f); }
         else if (_important.Count + _others.Count < maxFlows) _others.Add(f);
-        if (f.State is FlowStates.InTransfer or FlowStates.Released or FlowStates.Open) _stuck.Add(f);
+        if (f.State is FlowStates.InTransfer or FlowStates.Released or FlowStates.Open)
+        {
+            _stuck.Add(f);
+            // Only the oldest are shown: trim now and then so that memory stays bounded.
+            if (_stuck.Count >= 4 * MaxStuck)
+            {
+                var oldest = OldestStuckFirst(_stuck).Take(MaxStuck).ToList();
+                _stuck.Clear();
+                _stuck.AddRange(oldest);
+            }
+        }
         if (f.Cpq is { } c)
         {
             if (c.DeletedAt is not null) _deleted++;
@@ -63,7 +74,7 @@ public sealed class ReportCollector(int maxFlows = 50_000)
             foreach (var q in s.Queues.Where(q => q.Series.Count > 0))
                 data.Queues.Add(new QueueSeries
                 {
-                    Queue = q.Kind == AlertKinds.CpqReleaseStuck ? "the.cpq.release.host" : "the.cpq.host",
+                    Queue = q.Kind == AlertKinds.CpqReleaseStuck ? ReportView.ReleaseQueue : ReportView.TransferQueue,
                     Appliance = name,
                     Peer = dir.PeerName(q.Peer),
                     Points = q.Series.Select(p => new QueuePoint(new DateTime(p.Time, DateTimeKind.Utc), p.Waiting, p.OldestAge / TimeSpan.TicksPerSecond)).ToList(),
@@ -75,10 +86,13 @@ public sealed class ReportCollector(int maxFlows = 50_000)
             data.DataStart = times.Min(a => a.FirstLine);
             data.DataEnd = times.Max(a => a.LastLine);
         }
-        // Messages stuck in a CPQ queue first (the.cpq.host, then the.cpq.release.host), then other unfinished ones.
-        data.OldestStuck = _stuck.OrderBy(f => f.State switch { FlowStates.InTransfer => 0, FlowStates.Released => 1, _ => 2 })
-            .ThenBy(f => f.Start).ThenBy(f => f.Id, StringComparer.Ordinal).Take(50).ToList();
+        data.OldestStuck = OldestStuckFirst(_stuck).Take(MaxStuck).ToList();
         data.Flows = [.. _important, .. _others];
         return data;
     }
+
+    /// <summary>Messages stuck in a CPQ queue first (the.cpq.host, then the.cpq.release.host), then other unfinished ones; the longest waiting first.</summary>
+    private static IEnumerable<FlowDocument> OldestStuckFirst(IEnumerable<FlowDocument> flows) =>
+        flows.OrderBy(f => f.State switch { FlowStates.InTransfer => 0, FlowStates.Released => 1, _ => 2 })
+            .ThenBy(ReportView.StuckSince).ThenBy(f => f.Id, StringComparer.Ordinal);
 }

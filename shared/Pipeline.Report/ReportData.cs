@@ -35,7 +35,7 @@ public sealed class ReportData
     public List<QueueSeries> Queues { get; set; } = [];
     /// <summary>All alerts, open and resolved.</summary>
     public List<AlertDocument> Alerts { get; set; } = [];
-    /// <summary>The messages stuck longest at the end of the input (in transfer, released but not back, quarantined), oldest first.</summary>
+    /// <summary>The messages stuck longest at the end of the input: in transfer, then released but not back, then other unfinished ones; oldest first within each.</summary>
     public List<FlowDocument> OldestStuck { get; set; } = [];
     /// <summary>The flows the search box can find (CPQ and problem flows first when there are too many to embed).</summary>
     public List<FlowDocument> Flows { get; set; } = [];

@@ -335,7 +335,7 @@ public static class ReportRenderer
         {
             A("<section id=\"stuck\">\n<h2>Oldest stuck messages</h2>\n");
             if (view.Stuck.Count == 0) { A("<p class=\"empty\" id=\"no-stuck\">Nothing stuck at the end of the input.</p>\n</section>\n"); return; }
-            A("<p class=\"lead\">Messages still in transfer, released but not back on the ESA, or held in a quarantine at the end of the input (").T(Time(view.End)).A("), oldest first. Click a row to see its journey.</p>\n");
+            A("<p class=\"lead\">Messages still waiting in the.cpq.host (in transfer), released but not back on the ESA (the.cpq.release.host), or otherwise unfinished at the end of the input (").T(Time(view.End)).A("), oldest first. Click a row to see its journey.</p>\n");
             A("<div class=\"card flush\"><div class=\"table-scroll\"><table class=\"data\" id=\"stuck-table\">\n<thead><tr><th class=\"num\">Waiting</th><th>State</th><th>Where</th><th>Since</th><th>Message</th><th>Last error</th></tr></thead>\n<tbody>\n");
             foreach (var r in view.Stuck)
             {

@@ -135,40 +135,41 @@ internal sealed class ReportView
         return result;
     }
 
+    /// <summary>
+    /// Since when a stuck message has waited: queued for the.cpq.host, released into the.cpq.release.host, or (any
+    /// other unfinished message) since its last hop began.
+    /// </summary>
+    internal static DateTime StuckSince(FlowDocument f) => f.State switch
+    {
+        FlowStates.InTransfer => f.Cpq?.EnqueuedAt ?? f.Start,
+        FlowStates.Released => f.Cpq?.ReleasedAt ?? f.Cpq?.TransferredAt ?? f.Start,
+        _ => f.Hops.Count > 0 ? f.Hops[^1].Start : f.Start,
+    };
+
     private static StuckRow StuckOf(FlowDocument f, DateTime end)
     {
         var c = f.Cpq;
         var last = f.Hops.Count > 0 ? f.Hops[^1] : null;
-        DateTime since;
         string where, query, detail;
         switch (f.State)
         {
             case FlowStates.InTransfer:
-                since = c?.EnqueuedAt ?? f.Start;
                 where = HopName(c?.Esa, c?.EsaMid, last);
                 query = HopQuery(c?.Esa, c?.EsaMid, last);
                 detail = $"{TransferQueue} → {c?.Sma ?? "SMA"}" + (c?.Quarantine is { } q1 ? $" (\"{q1}\")" : "");
                 break;
             case FlowStates.Released:
-                since = c?.ReleasedAt ?? c?.TransferredAt ?? f.Start;
                 where = HopName(c?.Sma, c?.SmaMid, last);
                 query = HopQuery(c?.Sma, c?.SmaMid, last);
                 detail = $"{ReleaseQueue} → {c?.Esa ?? "ESA"}" + (c?.ReleaseReason is { } r ? $" (released: {r})" : "");
                 break;
-            case FlowStates.Quarantined:
-                since = c?.TransferredAt ?? c?.EnqueuedAt ?? last?.Start ?? f.Start;
-                where = c?.SmaMid is not null ? HopName(c.Sma, c.SmaMid, last) : HopName(c?.Esa, c?.EsaMid, last);
-                query = c?.SmaMid is not null ? HopQuery(c.Sma, c.SmaMid, last) : HopQuery(c?.Esa, c?.EsaMid, last);
-                detail = $"quarantine \"{c?.Quarantine ?? "?"}\"" + (c?.Sma is { } sma ? $" on {sma}" : "");
-                break;
             default:
-                since = last?.Start ?? f.Start;
                 where = HopName(null, null, last);
                 query = HopQuery(null, null, last);
                 detail = f.State;
                 break;
         }
-        since = ReportFormat.Utc(since);
+        var since = ReportFormat.Utc(StuckSince(f));
         long age = Math.Max(0, ReportFormat.Epoch(end) - ReportFormat.Epoch(since));
         return new StuckRow(f, since, age, where, query, detail);
     }
