@@ -54,7 +54,7 @@ public sealed class EventOutputs : IDisposable
     private readonly Task _json;
     private readonly Task _arrow;
     private readonly Action<FlowDocument> _flowSink;
-    private Batch _current;
+    private Batch? _current; // null once published until a free batch is taken (only when a writer failed)
     private bool _completed;
 
     /// <summary>Creates both files and starts their writers; <paramref name="flowSink"/> runs on the NDJSON thread.</summary>
@@ -70,16 +70,16 @@ public sealed class EventOutputs : IDisposable
     }
 
     /// <summary>Queues a completed flow for the flow sink.</summary>
-    public void AddFlow(FlowDocument flow) => _current.Flows.Add(flow);
+    public void AddFlow(FlowDocument flow) => _current!.Flows.Add(flow);
 
     /// <summary>Queues one event (the line is copied).</summary>
     public void Add(ReadOnlySpan<byte> line, in LogEvent e, string appliance, ulong idHash, int occurrence, string path, long lineNumber, long offset)
     {
-        var b = _current;
+        var b = _current!;
         if (b.Count == BatchEvents || b.Used + line.Length > b.Bytes.Length)
         {
             if (b.Count > 0 || b.Flows.Count > 0) Publish();
-            b = _current;
+            b = _current!;
             if (line.Length > b.Bytes.Length) b.Bytes = new byte[Math.Max(line.Length, b.Bytes.Length * 2)];
         }
         int i = b.Count++;
@@ -98,13 +98,18 @@ public sealed class EventOutputs : IDisposable
 
     private void Publish()
     {
-        var b = _current;
-        b.Pending = 2;
-        _toJson.Add(b);
-        _toArrow.Add(b);
+        Send(_current!);
+        _current = null; // sent: Complete must not send it again if a writer's failure is thrown below
         Batch? next;
         while (!_free.TryTake(out next, 200)) ThrowIfFailed();
         _current = next;
+    }
+
+    private void Send(Batch b)
+    {
+        b.Pending = 2;
+        _toJson.Add(b);
+        _toArrow.Add(b);
     }
 
     private void ThrowIfFailed()
@@ -128,23 +133,21 @@ public sealed class EventOutputs : IDisposable
             EventOrigin? last = null;
             foreach (var b in _toJson.GetConsumingEnumerable())
             {
+                for (int i = 0; i < b.Count; i++)
                 {
-                    for (int i = 0; i < b.Count; i++)
+                    // Consecutive events nearly always share appliance and file: skip the lookup then.
+                    var origin = last;
+                    if (origin is null || !ReferenceEquals(origin.Appliance, b.Appliance[i]) || !ReferenceEquals(origin.Path, b.Path[i]))
                     {
-                        // Consecutive events nearly always share appliance and file: skip the lookup then.
-                        var origin = last;
-                        if (origin is null || !ReferenceEquals(origin.Appliance, b.Appliance[i]) || !ReferenceEquals(origin.Path, b.Path[i]))
-                        {
-                            var key = (b.Appliance[i], b.Path[i]);
-                            if (!origins.TryGetValue(key, out origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
-                            last = origin;
-                        }
-                        EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], b.Id(i));
-                        writer.EndDocument();
+                        var key = (b.Appliance[i], b.Path[i]);
+                        if (!origins.TryGetValue(key, out origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
+                        last = origin;
                     }
-                    foreach (var flow in b.Flows) _flowSink(flow);
-                    Done(b);
+                    EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], b.Id(i));
+                    writer.EndDocument();
                 }
+                foreach (var flow in b.Flows) _flowSink(flow);
+                Done(b);
             }
         }
     }
@@ -155,11 +158,9 @@ public sealed class EventOutputs : IDisposable
         {
             foreach (var b in _toArrow.GetConsumingEnumerable())
             {
-                {
-                    for (int i = 0; i < b.Count; i++)
-                        writer.Append(b.Appliance[i], b.Line(i), b.Events[i], b.Id(i), b.Path[i], b.LineNumber[i], b.Offset[i]);
-                    Done(b);
-                }
+                for (int i = 0; i < b.Count; i++)
+                    writer.Append(b.Appliance[i], b.Line(i), b.Events[i], b.Id(i), b.Path[i], b.LineNumber[i], b.Offset[i]);
+                Done(b);
             }
         }
     }
@@ -169,16 +170,12 @@ public sealed class EventOutputs : IDisposable
     {
         if (_completed) return;
         _completed = true;
-        if (_current.Count > 0 || _current.Flows.Count > 0)
-        {
-            _current.Pending = 2;
-            _toJson.Add(_current);
-            _toArrow.Add(_current);
-        }
+        if (_current is { } b && (b.Count > 0 || b.Flows.Count > 0)) Send(b);
+        _current = null;
         _toJson.CompleteAdding();
         _toArrow.CompleteAdding();
-        _json.GetAwaiter().GetResult();
-        _arrow.GetAwaiter().GetResult();
+        // Both threads end and close their files before a failure of either is rethrown.
+        Task.WhenAll(_json, _arrow).GetAwaiter().GetResult();
     }
 
     /// <inheritdoc />
