@@ -87,13 +87,7 @@ public static class AnalyzeCommand
                     UtcOffsetSeconds = parse.GetValue(offset),
                     Options = options,
                 };
-                bool asJson = parse.GetValue(json);
-                // Progress bar and tables only on a real terminal, and only when stdout is the console itself.
-                bool interactive = !asJson && AnalyzeConsole.Interactive && ReferenceEquals(stdout, Console.Out);
-                var summary = interactive ? AnalyzeConsole.RunWithProgress(settings) : AnalyzeJob.Run(settings);
-                if (asJson) AnalyzeConsole.WriteJson(summary, stdout);
-                else if (interactive) AnalyzeConsole.WriteTables(summary, Spectre.Console.AnsiConsole.Console);
-                else summary.WriteTo(stdout);
+                AnalyzeConsole.RunAndPrint(settings, stdout, parse.GetValue(json));
                 return 0;
             });
         });

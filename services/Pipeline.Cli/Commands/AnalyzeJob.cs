@@ -62,20 +62,28 @@ public sealed class AnalyzeSummary
     /// <summary>The messages stuck longest at the end (in transfer, released but not back, open), oldest first.</summary>
     public IReadOnlyList<FlowDocument> OldestStuck { get; set; } = [];
 
+    /// <summary>Lines read per second of wall time.</summary>
+    public double LinesPerSecond => Lines / Math.Max(Elapsed.TotalSeconds, 1e-6);
+
+    /// <summary>Alerts as the summaries list them: open ones first, each group by opening time.</summary>
+    public IEnumerable<AlertDocument> AlertsInListOrder => Alerts.OrderBy(a => a.ResolvedAt is null ? 0 : 1).ThenBy(a => a.OpenedAt);
+
+    /// <summary>An alert's window as the summaries print it: <c>since T</c> while open, else <c>T1 .. T2</c>.</summary>
+    public static string Window(AlertDocument a) =>
+        a.ResolvedAt is { } r ? $"{DocumentJson.Time(a.OpenedAt)} .. {DocumentJson.Time(r)}" : $"since {DocumentJson.Time(a.OpenedAt)}";
+
     /// <summary>Writes the human summary.</summary>
     public void WriteTo(TextWriter w)
     {
-        double secs = Math.Max(Elapsed.TotalSeconds, 1e-6);
-        w.WriteLine($"analyzed {Files} file(s), {Lines:N0} lines ({Unparsed:N0} unparsed) from {Appliances.Count} appliance(s) in {Elapsed.TotalSeconds:F1} s ({Lines / secs:N0} lines/s)");
+        w.WriteLine($"analyzed {Files} file(s), {Lines:N0} lines ({Unparsed:N0} unparsed) from {Appliances.Count} appliance(s) in {Elapsed.TotalSeconds:F1} s ({LinesPerSecond:N0} lines/s)");
         w.WriteLine("appliances: " + string.Join(", ", Appliances.Select(a => $"{a.Key} ({a.Value})")));
         w.WriteLine($"messages (flows): {Stats.Flows:N0}   " + string.Join("  ", FlowStates.All.Select(s => $"{s} {Stats.FlowsByState[s]:N0}")));
         w.WriteLine($"CPQ transfers: {Stats.CpqTransfers:N0} (released {Stats.CpqReleases:N0}); flows across appliances: {Stats.CrossApplianceFlows:N0}");
         int open = Alerts.Count(a => a.ResolvedAt is null);
         w.WriteLine($"alerts: {open} open, {Alerts.Count - open} resolved");
-        foreach (var a in Alerts.OrderBy(a => a.ResolvedAt is null ? 0 : 1).ThenBy(a => a.OpenedAt))
+        foreach (var a in AlertsInListOrder)
         {
-            string when = a.ResolvedAt is { } r ? $"{DocumentJson.Time(a.OpenedAt)} .. {DocumentJson.Time(r)}" : $"since {DocumentJson.Time(a.OpenedAt)}";
-            w.WriteLine($"  {(a.ResolvedAt is null ? "OPEN    " : "resolved")} {a.Kind,-22} {when}  {a.Summary}");
+            w.WriteLine($"  {(a.ResolvedAt is null ? "OPEN    " : "resolved")} {a.Kind,-22} {Window(a)}  {a.Summary}");
             if (a.ResolvedAt is null) w.WriteLine($"           hint: {a.Hint}");
         }
         w.WriteLine("outputs: " + string.Join(", ", Outputs));

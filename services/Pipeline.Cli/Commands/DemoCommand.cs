@@ -63,16 +63,8 @@ public static class DemoCommand
             var generated = EstateSimulator.Generate(options, logs);
             if (!asJson) stdout.WriteLine($"  {generated.Lines:N0} lines in {generated.Files.Count} files under {logs}");
 
-            var settings = new AnalyzeSettings { Inputs = [logs], OutDir = analysis };
-            bool interactive = !asJson && AnalyzeConsole.Interactive && ReferenceEquals(stdout, Console.Out);
-            var summary = interactive ? AnalyzeConsole.RunWithProgress(settings) : AnalyzeJob.Run(settings);
-            if (asJson)
-            {
-                AnalyzeConsole.WriteJson(summary, stdout);
-                return 0;
-            }
-            if (interactive) AnalyzeConsole.WriteTables(summary, Spectre.Console.AnsiConsole.Console);
-            else summary.WriteTo(stdout);
+            var summary = AnalyzeConsole.RunAndPrint(new AnalyzeSettings { Inputs = [logs], OutDir = analysis }, stdout, asJson);
+            if (asJson) return 0;
 
             stdout.WriteLine();
             stdout.WriteLine($"Report: {Path.Combine(analysis, "report.html")} (open it in a browser: no network needed)");

@@ -12,6 +12,20 @@ public static class AnalyzeConsole
     /// <summary>True when standard output is an interactive terminal (progress bars and tables make sense).</summary>
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
+    /// <summary>
+    /// Runs the analysis and prints its summary: as JSON with <paramref name="asJson"/>; with a progress bar and
+    /// tables when <paramref name="stdout"/> is an interactive terminal; else as plain text.
+    /// </summary>
+    public static AnalyzeSummary RunAndPrint(AnalyzeSettings settings, TextWriter stdout, bool asJson)
+    {
+        bool interactive = !asJson && Interactive && ReferenceEquals(stdout, Console.Out);
+        var summary = interactive ? RunWithProgress(settings) : AnalyzeJob.Run(settings);
+        if (asJson) WriteJson(summary, stdout);
+        else if (interactive) WriteTables(summary, AnsiConsole.Console);
+        else summary.WriteTo(stdout);
+        return summary;
+    }
+
     /// <summary>Runs the analysis with a live progress bar (bytes, lines/s) on the terminal.</summary>
     public static AnalyzeSummary RunWithProgress(AnalyzeSettings settings)
     {
@@ -47,8 +61,7 @@ public static class AnalyzeConsole
     /// <summary>The summary as tables (terminal).</summary>
     public static void WriteTables(AnalyzeSummary s, IAnsiConsole console)
     {
-        double secs = Math.Max(s.Elapsed.TotalSeconds, 1e-6);
-        console.MarkupLine($"[bold]Analyzed[/] {s.Files} file(s), {s.Lines:N0} lines ([{(s.Unparsed > 0 ? "yellow" : "green")}]{s.Unparsed:N0} unparsed[/]) in {s.Elapsed.TotalSeconds:F1} s ({s.Lines / secs:N0} lines/s)");
+        console.MarkupLine($"[bold]Analyzed[/] {s.Files} file(s), {s.Lines:N0} lines ([{(s.Unparsed > 0 ? "yellow" : "green")}]{s.Unparsed:N0} unparsed[/]) in {s.Elapsed.TotalSeconds:F1} s ({s.LinesPerSecond:N0} lines/s)");
 
         var appliances = new Table().Border(TableBorder.Rounded).Title("Appliances").AddColumns("Appliance", "Role");
         foreach (var (name, role) in s.Appliances) appliances.AddRow(Markup.Escape(name), role);
@@ -62,11 +75,10 @@ public static class AnalyzeConsole
         else
         {
             console.Write(new Rule($"Alerts: {s.Alerts.Count(a => a.ResolvedAt is null)} open, {s.Alerts.Count(a => a.ResolvedAt is not null)} resolved").LeftJustified());
-            foreach (var a in s.Alerts.OrderBy(a => a.ResolvedAt is null ? 0 : 1).ThenBy(a => a.OpenedAt))
+            foreach (var a in s.AlertsInListOrder)
             {
                 bool open = a.ResolvedAt is null;
-                string when = open ? $"since {DocumentJson.Time(a.OpenedAt)}" : $"{DocumentJson.Time(a.OpenedAt)} .. {DocumentJson.Time(a.ResolvedAt!.Value)}";
-                console.MarkupLine($"{(open ? "[red bold]OPEN    [/]" : "[grey]resolved[/]")} [bold]{a.Kind}[/] {Markup.Escape(a.Appliance + (a.Peer is null ? "" : " → " + a.Peer))}  [grey]{when}[/]");
+                console.MarkupLine($"{(open ? "[red bold]OPEN    [/]" : "[grey]resolved[/]")} [bold]{a.Kind}[/] {Markup.Escape(a.Appliance + (a.Peer is null ? "" : " → " + a.Peer))}  [grey]{AnalyzeSummary.Window(a)}[/]");
                 console.MarkupLine($"         {Markup.Escape(a.Summary)}");
                 if (open) console.MarkupLine($"         [yellow]next step:[/] {Markup.Escape(a.Hint)}");
             }
@@ -86,7 +98,7 @@ public static class AnalyzeConsole
             w.WriteNumber("lines", s.Lines);
             w.WriteNumber("unparsed", s.Unparsed);
             w.WriteNumber("elapsed_s", Math.Round(s.Elapsed.TotalSeconds, 3));
-            w.WriteNumber("lines_per_s", Math.Round(s.Lines / Math.Max(s.Elapsed.TotalSeconds, 1e-6)));
+            w.WriteNumber("lines_per_s", Math.Round(s.LinesPerSecond));
             w.WriteStartArray("appliances");
             foreach (var (name, role) in s.Appliances)
             {
