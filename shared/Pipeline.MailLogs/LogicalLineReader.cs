@@ -43,7 +43,7 @@ public sealed class LogicalLineReader : IDisposable
     private readonly int _maxLine;
     private byte[] _buf;
     private byte[]? _spare;      // the look-ahead's second buffer (see PeekAhead)
-    private long _bufBase;       // stream offset of _buf[0]
+    private long _bufBase;       // stream offset of _buf[0] (of the unread bytes: _bufBase + _scan is where they start)
     private int _dataEnd;        // valid bytes in _buf
     private int _scan;           // start of the next unread physical line
     private bool _eof;
@@ -51,6 +51,7 @@ public sealed class LogicalLineReader : IDisposable
     // The logical line being assembled (it cannot be returned until the next physical line is seen).
     private int _pendStart = -1;
     private int _pendLength;
+    private long _pendOffset;
     private long _pendLineNumber;
     private int _pendPhysical;
     private int _pendPiece;
@@ -88,8 +89,9 @@ public sealed class LogicalLineReader : IDisposable
     public long BytesRead => _bufBase + _scan;
 
     /// <summary>
-    /// The bytes after the current line that are already buffered, reading more first if fewer than
-    /// <paramref name="atLeast"/> are (and the stream has more). Does not consume them.
+    /// The lines after the one just returned, as raw bytes (the next line, already read to see whether it continues
+    /// the returned one, comes first), reading more first if fewer than <paramref name="atLeast"/> bytes are buffered
+    /// (and the stream has more). Does not consume them.
     /// </summary>
     public ReadOnlySpan<byte> PeekAhead(int atLeast)
     {
@@ -97,25 +99,44 @@ public sealed class LogicalLineReader : IDisposable
         {
             // Never move bytes within this buffer: the caller may still hold the line just returned. Move what is
             // still needed into the spare buffer instead, and swap; the caller's span stays valid in the old one.
-            if (_buf.Length - _dataEnd < ReadSize / 4) SwapBuffers();
+            if (_buf.Length - _dataEnd < ReadSize / 4)
+            {
+                int live = (_pendStart >= 0 ? _pendLength + 1 : 0) + _dataEnd - _scan;
+                if (_spare is null || _spare.Length < live + ReadSize) _spare = new byte[Math.Max(_buf.Length, live + ReadSize * 2)];
+                Compact(_spare);
+                (_buf, _spare) = (_spare, _buf);
+            }
             int n = _stream.Read(_buf, _dataEnd, _buf.Length - _dataEnd);
             if (n <= 0) _eof = true;
             else _dataEnd += n;
         }
-        return _buf.AsSpan(_scan, _dataEnd - _scan);
+        int from = _pendStart >= 0 ? _pendStart : _scan;
+        return _buf.AsSpan(from, _dataEnd - from);
     }
 
-    private void SwapBuffers()
+    /// <summary>
+    /// Copies what is still needed to the start of <paramref name="target"/> (this buffer or the spare): the pending
+    /// line, then the unread bytes. Whatever lay between them (terminators, blank lines, the leftovers of joined
+    /// tails) is dropped, so a run of blank lines cannot grow the buffer; one newline stands in for it, so that
+    /// <see cref="PeekAhead"/> still sees the pending line as a line of its own. (A piece of an over-long line has
+    /// nothing between it and the unread bytes, and gets no newline.)
+    /// </summary>
+    private void Compact(byte[] target)
     {
-        int keep = _pendStart >= 0 ? Math.Min(_pendStart, _scan) : _scan;
-        int live = _dataEnd - keep;
-        if (_spare is null || _spare.Length < live + ReadSize) _spare = new byte[Math.Max(_buf.Length, live + ReadSize * 2)];
-        Buffer.BlockCopy(_buf, keep, _spare, 0, live);
-        (_buf, _spare) = (_spare, _buf);
-        _dataEnd = live;
-        _scan -= keep;
-        if (_pendStart >= 0) _pendStart -= keep;
-        _bufBase += keep;
+        int at = 0;
+        if (_pendStart >= 0)
+        {
+            bool gap = _scan > _pendStart + _pendLength;
+            Buffer.BlockCopy(_buf, _pendStart, target, 0, _pendLength);
+            _pendStart = 0;
+            at = _pendLength;
+            if (gap) target[at++] = (byte)'\n'; // in place, this byte lies in the gap, before the unread bytes
+        }
+        int unread = _dataEnd - _scan;
+        Buffer.BlockCopy(_buf, _scan, target, at, unread);
+        _bufBase += _scan - at;
+        _scan = at;
+        _dataEnd = at + unread;
     }
 
     /// <summary>Reads the next logical line; false at the end of the stream.</summary>
@@ -157,6 +178,7 @@ public sealed class LogicalLineReader : IDisposable
     {
         _pendStart = start;
         _pendLength = length;
+        _pendOffset = _bufBase + start;
         _pendLineNumber = _lineNumber;
         _pendPhysical = 1;
         _pendPiece = piece;
@@ -165,7 +187,7 @@ public sealed class LogicalLineReader : IDisposable
     private bool Emit(out LogicalLine line)
     {
         line = new LogicalLine(_buf.AsSpan(_pendStart, _pendLength), _pendLineNumber, _pendPhysical,
-            _bufBase + _pendStart, _pendPiece);
+            _pendOffset, _pendPiece);
         _pendStart = -1;
         LogicalLines++;
         return true;
@@ -231,16 +253,7 @@ public sealed class LogicalLineReader : IDisposable
 
     private void Fill()
     {
-        // Keep the pending logical line and the unread bytes; drop everything before them.
-        int keep = _pendStart >= 0 ? Math.Min(_pendStart, _scan) : _scan;
-        if (keep > 0)
-        {
-            Buffer.BlockCopy(_buf, keep, _buf, 0, _dataEnd - keep);
-            _dataEnd -= keep;
-            _scan -= keep;
-            if (_pendStart >= 0) _pendStart -= keep;
-            _bufBase += keep;
-        }
+        Compact(_buf);
         if (_buf.Length - _dataEnd < ReadSize / 4)
             Array.Resize(ref _buf, _buf.Length * 2);
         int n = _stream.Read(_buf, _dataEnd, _buf.Length - _dataEnd);

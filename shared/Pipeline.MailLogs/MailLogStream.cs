@@ -40,7 +40,7 @@ public sealed class MailLogStream : IDisposable
         {
             var ahead = _reader.PeekAhead(4096);
             if (ahead.Length > 4096) ahead = ahead[..4096];
-            if (FindOffsetHeader(ahead) is { } seconds && seconds != Context.UtcOffsetSeconds)
+            if (FindOffsetHeader(ahead, Context.ReferenceTimeUtc) is { } seconds && seconds != Context.UtcOffsetSeconds)
             {
                 Context.SetHeaderOffset(seconds);
                 MailLogParser.Parse(line.Text, Context, ref e);
@@ -49,31 +49,28 @@ public sealed class MailLogStream : IDisposable
         return true;
     }
 
-    /// <summary>The N of the first <c>Time offset from UTC: N seconds</c> among the next few lines, or null.</summary>
-    private static int? FindOffsetHeader(ReadOnlySpan<byte> ahead)
+    /// <summary>
+    /// The offset of the <c>Time offset from UTC</c> line among the header lines that follow (<c>Version:</c>,
+    /// <c>Logfile rolled over</c>...), or null when a line of another kind comes first. The lines are read by the
+    /// parser itself (in a scratch context), so the look-ahead and the header line agree on what they accept.
+    /// </summary>
+    private static int? FindOffsetHeader(ReadOnlySpan<byte> ahead, DateTime referenceTimeUtc)
     {
-        int lines = 0;
-        while (ahead.Length > 0 && lines++ < 8)
+        var scratch = new ParseContext(referenceTimeUtc: referenceTimeUtc);
+        var e = LogEvent.Empty;
+        for (int lines = 0; ahead.Length > 0 && lines < 8; lines++)
         {
             int nl = ahead.IndexOf((byte)'\n');
             var line = nl < 0 ? ahead : ahead[..nl];
-            int at = line.IndexOf("Time offset from UTC: "u8);
-            if (at >= 0)
+            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            ahead = nl < 0 ? default : ahead[(nl + 1)..];
+            if (line.IsEmpty) continue;
+            switch (MailLogParser.Parse(line, scratch, ref e))
             {
-                var num = line[(at + 22)..];
-                bool neg = num.Length > 0 && num[0] == (byte)'-';
-                if (neg) num = num[1..];
-                int i = 0;
-                long v = 0;
-                while (i < num.Length && i < 6 && (uint)(num[i] - '0') <= 9) v = v * 10 + (num[i++] - '0');
-                if (i > 0 && v <= 18 * 3600) return (int)(neg ? -v : v);
-                return null;
+                case LineType.TimeOffset: return e.UtcOffsetSeconds;
+                case LineType.LogfileBegin or LineType.ApplianceVersion or LineType.LogfileRolledOver or LineType.LogfileEnd: continue;
+                default: return null; // the offset belongs to this file's header block only
             }
-            // Stop at the first line that is not a header: the offset belongs to this file's header block only.
-            if (line.IndexOf("Begin Logfile"u8) < 0 && line.IndexOf("Version: "u8) < 0 && line.IndexOf("Logfile rolled over"u8) < 0
-                && line.IndexOf("End Logfile"u8) < 0) return null;
-            if (nl < 0) break;
-            ahead = ahead[(nl + 1)..];
         }
         return null;
     }

@@ -163,4 +163,55 @@ public class LogicalLineReaderTests
         var lines = ReadAll(new MemoryStream(Encoding.UTF8.GetBytes(A + "12345\n" + new string('t', 80) + "\n")), max: 100);
         Assert.Equal([A + "12345", new string('t', 80)], lines.Select(l => l.Text));
     }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void A_run_of_blank_lines_after_a_line_does_not_grow_the_buffer(string blank)
+    {
+        // 16 MB of blank lines between two lines: only the pending line and the unread bytes are kept.
+        var head = Encoding.UTF8.GetBytes(A + "1\n");
+        var blanks = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(blank, (16 << 20) / blank.Length)));
+        var tail = Encoding.UTF8.GetBytes(A + "2\nwrapped\n");
+        byte[] bytes = [.. head, .. blanks, .. tail];
+        using var reader = new LogicalLineReader(new MemoryStream(bytes));
+        var lines = new List<(string, long, long)>();
+        while (reader.TryRead(out var l)) lines.Add((Encoding.UTF8.GetString(l.Text), l.LineNumber, l.Offset));
+        Assert.Equal([(A + "1", 1L, 0L), (A + "2 wrapped", 2L + blanks.Length / blank.Length, (long)(head.Length + blanks.Length))], lines);
+        Assert.Equal(bytes.Length, reader.BytesRead);
+        Assert.InRange(reader.BufferBytes, 1, 2 * 1024 * 1024);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(65536)]
+    public void An_offset_header_right_after_begin_logfile_rebases_the_begin_line(int chunk)
+    {
+        var text = "Wed Nov 19 09:16:46 2014 Info: Begin Logfile\n" +
+                   "Wed Nov 19 09:16:46 2014 Info: Time offset from UTC: -21600 seconds\n" +
+                   "Wed Nov 19 09:16:47 2014 Info: DCID 1 close\n";
+        using var stream = new MailLogStream(new TrickleStream(Encoding.UTF8.GetBytes(text), chunk), new ParseContext());
+        var e = LogEvent.Empty;
+        var times = new List<DateTime?>();
+        while (stream.TryRead(out _, ref e)) times.Add(e.Timestamp);
+        var utc = new DateTime(2014, 11, 19, 15, 16, 46, DateTimeKind.Utc);
+        Assert.Equal([utc, utc, utc.AddSeconds(1)], times);
+    }
+
+    [Fact]
+    public void Header_wording_inside_a_message_line_is_not_an_offset_header()
+    {
+        // A subject that quotes the header must not move the clock of the whole file.
+        var text = "Wed Nov 19 09:16:46 2014 Info: Begin Logfile\n" +
+                   "Wed Nov 19 09:16:46 2014 Info: Version: 7.6.3-019 SN: X\n" +
+                   "Wed Nov 19 09:16:46 2014 Info: MID 1 Subject 'Time offset from UTC: 36000 seconds'\n" +
+                   "Wed Nov 19 09:16:47 2014 Info: DCID 1 close\n";
+        using var stream = new MailLogStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), new ParseContext(utcOffsetSeconds: 0));
+        var e = LogEvent.Empty;
+        var times = new List<DateTime?>();
+        while (stream.TryRead(out _, ref e)) times.Add(e.Timestamp);
+        var t = new DateTime(2014, 11, 19, 9, 16, 46, DateTimeKind.Utc);
+        Assert.Equal([t, t, t, t.AddSeconds(1)], times);
+        Assert.Equal(0, stream.Context.UtcOffsetSeconds);
+    }
 }
