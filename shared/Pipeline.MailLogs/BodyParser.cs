@@ -444,8 +444,9 @@ internal static class BodyParser
         int start = c.Pos;
         int bracket = c.Remaining.IndexOf((byte)'[');
         var stamp = bracket < 0 ? c.Rest() : c.Trim(start, start + bracket);
-        if (Envelope.TryParseFileTime(stamp.Of(c.Line), out long local))
-            e.PendingTillUtcTicks = local - ctx.UtcOffsetSeconds * TimeSpan.TicksPerSecond;
+        if (Envelope.TryParseFileTime(stamp.Of(c.Line), out long local)
+            && local - ctx.UtcOffsetSeconds * TimeSpan.TicksPerSecond is var utc && Envelope.IsUtcInRange(utc))
+            e.PendingTillUtcTicks = utc;
         if (bracket >= 0)
         {
             c.Pos = start + bracket;
@@ -828,8 +829,9 @@ internal static class BodyParser
         e.Type = LineType.TimeOffset;
         e.UtcOffsetSeconds = (int)seconds;
         ctx.SetHeaderOffset((int)seconds);
-        // The header line itself is local time too: re-base it on the offset it announces.
-        e.UtcTicks = e.LocalTicks - seconds * TimeSpan.TicksPerSecond;
+        // The header line itself is local time too: re-base it on the offset it announces (when that stays a real time).
+        long utc = e.LocalTicks - seconds * TimeSpan.TicksPerSecond;
+        if (Envelope.IsUtcInRange(utc)) e.UtcTicks = utc;
         return Ok;
     }
 }

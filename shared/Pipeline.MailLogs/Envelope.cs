@@ -257,9 +257,9 @@ internal static class Envelope
     private static void SetTime(ReadOnlySpan<byte> stamp, int year, int month, int day, int h, int mi, int s,
         ParseContext ctx, ref LogEvent e)
     {
-        // Consecutive lines usually carry the same second: reuse the last conversion. Year-less stamps are not
-        // cached, because their year depends on the stream's history.
-        if (year != 0 && stamp.Length == ctx.CachedStampLength && stamp.SequenceEqual(ctx.CachedStamp.AsSpan(0, stamp.Length)))
+        // Consecutive lines usually carry the same second: reuse the last conversion. A year-less stamp equal to
+        // the last one is in the same month, so the stream's year inference would give the same year again.
+        if (stamp.Length == ctx.CachedStampLength && stamp.SequenceEqual(ctx.CachedStamp.AsSpan(0, stamp.Length)))
         {
             e.LocalTicks = ctx.CachedLocalTicks;
             e.UtcTicks = ctx.CachedUtcTicks;
@@ -268,9 +268,10 @@ internal static class Envelope
         if (year == 0) year = ctx.InferYear(month, day);
         if (!TryTicks(year, month, day, h, mi, s, out long local)) { e.LocalTicks = e.UtcTicks = 0; return; }
         long utc = local - ctx.UtcOffsetSeconds * TimeSpan.TicksPerSecond;
+        if (!IsUtcInRange(utc)) { e.LocalTicks = e.UtcTicks = 0; return; }
         e.LocalTicks = local;
         e.UtcTicks = utc;
-        if (stamp.Length <= ctx.CachedStamp.Length && year != 0)
+        if (stamp.Length <= ctx.CachedStamp.Length)
         {
             stamp.CopyTo(ctx.CachedStamp);
             ctx.CachedStampLength = stamp.Length;
@@ -278,6 +279,12 @@ internal static class Envelope
             ctx.CachedUtcTicks = utc;
         }
     }
+
+    /// <summary>
+    /// True when UTC ticks are a time <see cref="DateTime"/> can hold: a local time near year 1 or 9999 can leave
+    /// that range once its offset is applied, and the writers could not format it.
+    /// </summary>
+    internal static bool IsUtcInRange(long utcTicks) => utcTicks > 0 && utcTicks <= DateTime.MaxValue.Ticks;
 
     /// <summary>Ticks of a calendar time, false when it is not a real date.</summary>
     public static bool TryTicks(int year, int month, int day, int h, int mi, int s, out long ticks)
@@ -344,6 +351,6 @@ internal static class Envelope
         else return false;
         if (p != s.Length) return false;
         utc = local - offset;
-        return utc > 0;
+        return IsUtcInRange(utc);
     }
 }

@@ -114,6 +114,20 @@ public class EnvelopeTests
         new Parsed("<22>Dec 31 23:59:59 esa01 mail_logs: Info: DCID 4 close", ctx).AssertFields("time=2026-12-31T23:59:59Z");
     }
 
+    [Fact]
+    public void Repeated_year_less_stamps_keep_their_year_across_new_year()
+    {
+        // Lines of the same second reuse the last conversion; across the rollover that must not mix up the years.
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2027, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        foreach (var (stamp, utc) in new[]
+        {
+            ("Dec 31 23:59:59", "2026-12-31T23:59:59Z"), ("Dec 31 23:59:59", "2026-12-31T23:59:59Z"),
+            ("Jan  1 00:00:00", "2027-01-01T00:00:00Z"), ("Jan  1 00:00:00", "2027-01-01T00:00:00Z"),
+            ("Dec 31 23:59:59", "2026-12-31T23:59:59Z"), ("Jan  1 00:00:00", "2027-01-01T00:00:00Z"),
+        })
+            new Parsed($"<22>{stamp} esa01 mail_logs: Info: DCID 1 close", ctx).AssertFields("time=" + utc);
+    }
+
     [Theory]
     [InlineData(2026, 6, 15, "Jun 15 10:00:00", "2026-06-15T10:00:00Z")]
     [InlineData(2026, 6, 15, "Jul  1 10:00:00", "2026-07-01T10:00:00Z")]  // a little ahead of the reference: clock skew

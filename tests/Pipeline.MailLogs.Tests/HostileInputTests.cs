@@ -135,6 +135,27 @@ public class HostileInputTests
         }
     }
 
+    [Theory]
+    // Local times at the ends of the calendar that leave it once the offset is applied.
+    [InlineData("Fri Dec 31 23:59:59 9999 Info: DCID 1 close", -3600, true)]
+    [InlineData("Mon Jan  1 00:00:00 0001 Info: DCID 1 close", 3600, true)]
+    [InlineData("<22>1 9999-12-31T23:59:59-05:00 esa01 mail_logs - - - Info: DCID 1 close", 0, true)]
+    [InlineData("<22>1 0001-01-01T00:00:00+05:00 esa01 mail_logs - - - Info: DCID 1 close", 0, true)]
+    // The line's own time is fine; the time it announces or mentions is not.
+    [InlineData("Fri Dec 31 23:59:59 9999 Info: Time offset from UTC: -3600 seconds", 0, false)]
+    [InlineData("Thu Dec 30 10:00:00 9999 Info: MID 1 to RID [0] pending till Fri Dec 31 23:59:59 9999 [Default]", -7200, false)]
+    public void Times_beyond_the_calendar_are_unparsed_or_left_out_never_thrown(string line, int offset, bool unparsed)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var e = LogEvent.Empty;
+        var type = MailLogParser.Parse(bytes, new ParseContext(utcOffsetSeconds: offset), ref e);
+        Assert.Equal(unparsed, type == LineType.Unparsed);
+        Assert.True(e.UtcTicks == 0 || (e.UtcTicks > 0 && e.UtcTicks <= DateTime.MaxValue.Ticks));
+        Assert.True(e.PendingTillUtcTicks <= DateTime.MaxValue.Ticks);
+        using var doc = AssertJsonRoundTrips(bytes, e); // the writers can format every time the parser gives them
+        _ = e.Timestamp;
+    }
+
     [Fact]
     public void Every_truncation_of_every_corpus_line_parses_without_throwing()
     {
