@@ -11,7 +11,9 @@ public sealed record CorrelationOptions
 
     /// <summary>
     /// A message that has not finished after this long (event time) is emitted as it stands (open, quarantined,
-    /// in transfer) and its memory freed. Later lines about it start a new fragment that joins by id.
+    /// in transfer) and its memory freed; so is a flow that waited this long for a half that never came (an
+    /// appliance whose logs are not in the input). Later lines about such a message start a new flow under the same
+    /// appliance and MID.
     /// </summary>
     public TimeSpan Horizon { get; init; } = TimeSpan.FromDays(7);
 

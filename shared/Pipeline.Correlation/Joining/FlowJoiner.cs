@@ -44,6 +44,8 @@ public sealed class FlowJoiner : IStitchSink
     // SMA arrivals that failed (e.g. "unable to quarantine ... unavailable", then "finished ... aborted") have no
     // "Message N accepted" link: they join the ESA flow whose hand-off they were an attempt of, by Message-ID.
     private readonly Dictionary<string, List<HopKey>> _failedArrivals = new(StringComparer.Ordinal);
+    // Hops by the time they were last seen, as they arrived: what the horizon hands on (see HorizonPassed).
+    private readonly Queue<(long At, HopKey Key)> _byAge = new();
     private readonly ApplianceDirectory _directory;
     private readonly CorrelationOptions _options;
     private readonly FlowBuilder _builder;
@@ -129,6 +131,8 @@ public sealed class FlowJoiner : IStitchSink
                 if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
                 list.Add(node.Key);
             }
+        foreach (var node in _nodes.Values.Where(n => n.Hop is not null).OrderBy(n => n.Hop!.LastSeen).ThenBy(n => n.Key, KeyComparer))
+            _byAge.Enqueue((node.Hop!.LastSeen, node.Key));
     }
 
     /// <inheritdoc />
@@ -137,6 +141,7 @@ public sealed class FlowJoiner : IStitchSink
         var node = GetOrCreate(hop.Key);
         if (node.Hop is null) node.Hop = hop;
         else node.Hop.Merge(hop);
+        _byAge.Enqueue((node.Hop.LastSeen, hop.Key));
         if (IsFailedArrival(node.Hop) && node.Hop.MessageId is { } id)
         {
             if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
@@ -334,6 +339,25 @@ public sealed class FlowJoiner : IStitchSink
 
     private string? Recall(HopKey key) =>
         _emitted.TryGetValue(key.Appliance, out var byMid) && byMid.TryGetValue(key.Mid, out var e) ? e.FlowId : null;
+
+    /// <summary>
+    /// Hands on, as they stand, the flows whose every hop was last seen before <paramref name="before"/>: messages a
+    /// stitcher gave up on at its horizon, and flows still waiting for a half that never came (the other appliance's
+    /// logs are not in the input, its address was never learned). The joiner's memory stays bounded like the
+    /// stitchers'.
+    /// </summary>
+    public void HorizonPassed(long before)
+    {
+        while (_byAge.Count > 0 && _byAge.Peek().At < before)
+        {
+            var key = _byAge.Dequeue().Key;
+            if (!_nodes.TryGetValue(key, out var node) || Find(node) is not { Component: { } c } root) continue; // handed on already
+            long newest = 0;
+            foreach (var m in c.Members) newest = Math.Max(newest, m.Hop?.LastSeen ?? 0);
+            if (newest >= before) _byAge.Enqueue((newest, key)); // part of the flow is recent: look again later
+            else Emit(root);
+        }
+    }
 
     /// <summary>Forgets the flow ids of an appliance's hops that ended before <paramref name="before"/> (bounded memory).</summary>
     public void Settled(string appliance, long before)

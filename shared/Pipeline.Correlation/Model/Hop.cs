@@ -209,7 +209,8 @@ public sealed class Hop
         Aborted |= other.Aborted;
         AbortReason ??= other.AbortReason;
         if (ParentMid < 0) { ParentMid = other.ParentMid; ParentKind = other.ParentKind; }
-        Final = Final && other.Final;
+        // The stitcher hands a hop on again only after it gave up on it at the horizon: the newer state decides.
+        Final = other.Final;
     }
 
     private static long Earliest(long a, long b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);

@@ -20,6 +20,9 @@ public interface IStitchSink
 
     /// <summary>The appliance's event time has passed <paramref name="before"/> by an hour: older bookkeeping may go.</summary>
     void Settled(string appliance, long before);
+
+    /// <summary>The horizon has passed <paramref name="before"/>: what was last seen earlier is handed on as it stands.</summary>
+    void HorizonPassed(long before);
 }
 
 /// <summary>An inbound connection while it is open.</summary>
@@ -694,6 +697,7 @@ public sealed class ApplianceStitcher
                 Emit(hop, final: false);
             }
         }
+        _sink.HorizonPassed(horizon);
         // Connections are short-lived; forget them an hour after they closed (or went quiet).
         long connectionHorizon = now - 60 * Minute;
         _sink.Settled(Appliance, connectionHorizon);
