@@ -37,8 +37,6 @@ public sealed class QueueWatch
     public int Count => _waiting.Count;
     /// <summary>The waiting messages, oldest first.</summary>
     public IEnumerable<(long Since, long Mid)> Waiting => _waiting;
-    /// <summary>Enqueue time of the oldest waiting message, 0 if none.</summary>
-    public long Oldest => _waiting.Count > 0 ? _waiting.Min.Since : 0;
 
     internal QueueSnapshot Snapshot(Func<AlertState?, int> index) => new()
     {

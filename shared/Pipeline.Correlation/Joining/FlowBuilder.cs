@@ -39,7 +39,7 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
 
         // Edges in a fixed order: the order links arrived in depends on which appliance was read first.
         if (links.Count > 0)
-            foreach (var l in links.OrderBy(l => l.From, KeyComparer).ThenBy(l => l.To, KeyComparer).ThenBy(l => l.Kind))
+            foreach (var l in links.OrderBy(l => l.From).ThenBy(l => l.To).ThenBy(l => l.Kind))
                 flow.Edges.Add(new FlowEdge(l.Kind.Name(), l.From.ToString(), l.To.ToString()));
         if (parent is { } p)
         {
@@ -55,8 +55,6 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
         flow.State = State(hops, cpq, releaseHop, outgoing);
         return flow;
     }
-
-    private static readonly IComparer<HopKey> KeyComparer = Comparer<HopKey>.Create(HopKey.Compare);
 
     private static readonly Comparison<Hop> ByStart = (a, b) =>
         a.FirstSeen != b.FirstSeen ? a.FirstSeen.CompareTo(b.FirstSeen) : HopKey.Compare(a.Key, b.Key);

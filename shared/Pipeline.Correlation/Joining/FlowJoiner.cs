@@ -61,23 +61,20 @@ public sealed class FlowJoiner : IStitchSink
         directory.IpLearned += OnIpLearned;
     }
 
-    /// <summary>Flows handed on.</summary>
-    public long FlowsEmitted { get; private set; }
-
     /// <summary>Hops held in flows that are not complete yet.</summary>
     public int HeldHops => _nodes.Count;
 
     /// <summary>The open components and recent flow ids as plain data, in a fixed order.</summary>
     public JoinerSnapshot Snapshot()
     {
-        var s = new JoinerSnapshot { FlowsEmitted = FlowsEmitted };
+        var s = new JoinerSnapshot();
         foreach (var root in _nodes.Values.Select(Find).Distinct()
-                     .OrderBy(r => r.Component!.Members.Select(m => m.Key).Min(KeyComparer), KeyComparer))
+                     .OrderBy(r => r.Component!.Members.Select(m => m.Key).Min()))
         {
             var c = root.Component!;
             s.Components.Add(new ComponentSnapshot
             {
-                Members = c.Members.OrderBy(m => m.Key, KeyComparer).Select(m => new MemberSnapshot(m.Key, m.Hop)).ToList(),
+                Members = c.Members.OrderBy(m => m.Key).Select(m => new MemberSnapshot(m.Key, m.Hop)).ToList(),
                 Links = (c.Links ?? []).Select(l => new LinkSnapshot(l.From, l.To, l.Kind)).ToList(),
                 Pending = (c.Pending ?? []).Select(p => new PendingSnapshot(p.From, p.Ip, p.Mid, p.Kind)).ToList(),
                 ParentLink = c.ParentLink is { } pl ? new LinkSnapshot(pl.Parent, default, pl.Kind) : null,
@@ -93,7 +90,6 @@ public sealed class FlowJoiner : IStitchSink
     /// <summary>Restores <see cref="Snapshot"/> into this (empty) joiner.</summary>
     public void Restore(JoinerSnapshot s)
     {
-        FlowsEmitted = s.FlowsEmitted;
         foreach (var cs in s.Components)
         {
             Node? root = null;
@@ -131,7 +127,7 @@ public sealed class FlowJoiner : IStitchSink
                 if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
                 list.Add(node.Key);
             }
-        foreach (var node in _nodes.Values.Where(n => n.Hop is not null).OrderBy(n => n.Hop!.LastSeen).ThenBy(n => n.Key, KeyComparer))
+        foreach (var node in _nodes.Values.Where(n => n.Hop is not null).OrderBy(n => n.Hop!.LastSeen).ThenBy(n => n.Key))
             _byAge.Enqueue((node.Hop!.LastSeen, node.Key));
     }
 
@@ -159,7 +155,12 @@ public sealed class FlowJoiner : IStitchSink
     private void JoinFailedAttempts(Node root)
     {
         if (_failedArrivals.Count == 0) return;
-        var members = root.Component!.Members.Where(m => m.Hop is not null).Select(m => m.Hop!).OrderBy(h => h.FirstSeen).ToList();
+        // Most flows have no CPQ hand-off: check that before sorting anything (this runs for every completed flow).
+        bool handsOff = false;
+        foreach (var m in root.Component!.Members)
+            handsOff |= m.Hop is { ViaCpq: false, Destination: MailLogs.QuarantineDestination.CentralizedPolicy };
+        if (!handsOff) return;
+        var members = root.Component.Members.Where(m => m.Hop is not null).Select(m => m.Hop!).OrderBy(h => h.FirstSeen).ToList();
         foreach (var esa in members)
         {
             if (esa.ViaCpq || esa.Destination != MailLogs.QuarantineDestination.CentralizedPolicy) continue;
@@ -242,12 +243,10 @@ public sealed class FlowJoiner : IStitchSink
             if (root.Component is not null) JoinFailedAttempts(root);
         var roots = _nodes.Values.Select(Find).Distinct()
             .OrderBy(r => r.Component!.Members.Min(m => m.Hop?.FirstSeen ?? long.MaxValue))
-            .ThenBy(r => r.Component!.Members.Select(m => m.Key).Min(KeyComparer), KeyComparer)
+            .ThenBy(r => r.Component!.Members.Select(m => m.Key).Min())
             .ToList();
         foreach (var root in roots) EmitWithParents(root);
     }
-
-    private static readonly IComparer<HopKey> KeyComparer = Comparer<HopKey>.Create(HopKey.Compare);
 
     private void EmitWithParents(Node root)
     {
@@ -313,7 +312,6 @@ public sealed class FlowJoiner : IStitchSink
         var flow = _builder.Build(hops, c.Links ?? NoLinks, c.ParentLink, parentId,
             c.Pending is { Count: > 0 } ? c.Pending.Select(x => (x.From, x.Ip, x.Mid, x.Kind)).ToList() : NoPending);
         foreach (var h in hops) Remember(h.Key, flow.Id, h.LastSeen);
-        FlowsEmitted++;
         _output(flow);
 
         foreach (var dependent in c.Dependents ?? [])
@@ -413,7 +411,7 @@ public sealed class FlowJoiner : IStitchSink
         }
         var usedEsa = new HashSet<HopKey>();
         var usedSma = new HashSet<HopKey>();
-        foreach (var (_, esa, sma) in candidates.OrderBy(c => c.Delta).ThenBy(c => c.Esa.Key, KeyComparer).ThenBy(c => c.Sma.Key, KeyComparer))
+        foreach (var (_, esa, sma) in candidates.OrderBy(c => c.Delta).ThenBy(c => c.Esa.Key).ThenBy(c => c.Sma.Key))
         {
             if (!usedEsa.Add(esa.Key) || !usedSma.Add(sma.Key)) continue;
             var root = Union(_nodes[esa.Key], _nodes[sma.Key]);

@@ -3,7 +3,7 @@ namespace Pipeline.Correlation.Model;
 /// <summary>One message on one appliance: MIDs are per-appliance counters, so the key carries the appliance.</summary>
 /// <param name="Appliance">Appliance name.</param>
 /// <param name="Mid">The appliance's message id.</param>
-public readonly record struct HopKey(string Appliance, long Mid)
+public readonly record struct HopKey(string Appliance, long Mid) : IComparable<HopKey>
 {
     /// <summary><c>appliance:mid</c>.</summary>
     public override string ToString() => $"{Appliance}:{Mid}";
@@ -14,6 +14,9 @@ public readonly record struct HopKey(string Appliance, long Mid)
         int c = string.CompareOrdinal(a.Appliance, b.Appliance);
         return c != 0 ? c : a.Mid.CompareTo(b.Mid);
     }
+
+    /// <inheritdoc cref="Compare"/>
+    public int CompareTo(HopKey other) => Compare(this, other);
 }
 
 /// <summary>How two hops are related.</summary>

@@ -146,8 +146,6 @@ public sealed class JoinerSnapshot
     public List<ComponentSnapshot> Components { get; set; } = [];
     /// <summary>Appliance → MID → [flow id, time] of hops already handed on.</summary>
     public Dictionary<string, Dictionary<long, EmittedHop>> Emitted { get; set; } = [];
-    /// <summary>Flows handed on.</summary>
-    public long FlowsEmitted { get; set; }
 }
 
 /// <summary>A hop already handed on in a flow.</summary>

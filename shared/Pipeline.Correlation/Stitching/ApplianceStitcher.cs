@@ -130,7 +130,7 @@ public sealed class ApplianceStitcher
         Dcids = new(_dcids),
         Ending = _ending.Select(x => new[] { x.At, x.Mid, x.EndedAt }).ToList(),
         OwnIps = _ownIps.Order(StringComparer.Ordinal).ToList(),
-        Queues = _cpqQueues.Values.Concat(_releaseQueues.Values).Select(q => q.Snapshot(alertIndex)).ToList(),
+        Queues = Queues.Select(q => q.Snapshot(alertIndex)).ToList(),
         Failures = _failures.Values.Select(f => f.Snapshot(alertIndex)).ToList(),
         Quarantine = _quarantine.Snapshot(alertIndex),
     };
@@ -275,8 +275,7 @@ public sealed class ApplianceStitcher
                 {
                     var d = Dcid(e.Dcid, now);
                     if (e.TlsPeer.HasValue && e.TlsPeer.Of(line).IndexOf(".cpq."u8) >= 0) d.Cpq = true;
-                    if (d.Cpq && d.RemoteIp is not null) Failures(AlertKinds.CpqTlsFailure, d.RemoteIp).Success(now);
-                    if (d.Cpq && d.RemoteIp is not null) Failures(AlertKinds.CpqConnectFailure, d.RemoteIp).Success(now);
+                    if (d.Cpq && d.RemoteIp is not null) CpqPeerReached(d.RemoteIp, now);
                     break;
                 }
             case LineType.DcidTlsFailed or LineType.DcidTlsRequiredFailed:
@@ -336,8 +335,7 @@ public sealed class ApplianceStitcher
             case LineType.DeliveryBounced:
                 {
                     var hop = Get(e.Mid, now);
-                    int n = e.Rids.HasValue ? e.RidList(line).Count() : 1;
-                    hop.BouncedRids += Math.Max(n, 1);
+                    hop.BouncedRids += Recipients(e, line);
                     hop.LastError = Reason(line, e);
                     LeaveQueues(hop, now, success: false);
                     break;
@@ -520,8 +518,7 @@ public sealed class ApplianceStitcher
     {
         var hop = Get(e.Mid, now);
         if (e.Destination != QuarantineDestination.None) hop.Destination = e.Destination;
-        int n = e.Rids.HasValue ? e.RidList(line).Count() : 1;
-        hop.DeliveredRids += Math.Max(n, 1);
+        hop.DeliveredRids += Recipients(e, line);
         hop.DoneAt = now;
         if (e.Dcid >= 0 && hop.LastDcid != e.Dcid)
         {
@@ -530,13 +527,19 @@ public sealed class ApplianceStitcher
             hop.LastDeliveryIp = d.RemoteIp;
             hop.LastDeliveryPort = d.Port;
         }
-        if (IsCpqConnection(hop) && hop.LastDeliveryIp is not null)
-        {
-            Failures(AlertKinds.CpqTlsFailure, hop.LastDeliveryIp).Success(now);
-            Failures(AlertKinds.CpqConnectFailure, hop.LastDeliveryIp).Success(now);
-        }
+        if (IsCpqConnection(hop) && hop.LastDeliveryIp is not null) CpqPeerReached(hop.LastDeliveryIp, now);
         LeaveQueues(hop, now, success: true);
     }
+
+    /// <summary>A CPQ connection to <paramref name="ip"/> worked: its TLS and connection failure watches see a success.</summary>
+    private void CpqPeerReached(string ip, long now)
+    {
+        Failures(AlertKinds.CpqTlsFailure, ip).Success(now);
+        Failures(AlertKinds.CpqConnectFailure, ip).Success(now);
+    }
+
+    /// <summary>Recipients a delivery or bounce line is about: its RID list, or one when it has none.</summary>
+    private static int Recipients(in LogEvent e, ReadOnlySpan<byte> line) => e.Rids.HasValue ? Math.Max(e.RidList(line).Count(), 1) : 1;
 
     private void Response(in LogEvent e, ReadOnlySpan<byte> line, long now)
     {
@@ -567,17 +570,17 @@ public sealed class ApplianceStitcher
 
     private void LeaveQueues(Hop hop, long now, bool success)
     {
-        foreach (var q in _cpqQueues.Values)
+        // Two loops over the maps themselves: no enumerator allocated on this per-delivery path.
+        Leave(_cpqQueues);
+        Leave(_releaseQueues);
+        void Leave(Dictionary<string, QueueWatch> queues)
         {
-            if (!q.Contains(hop.Mid)) continue;
-            q.Remove(hop.Mid, now, success);
-            q.Evaluate(now, _o, _alerts);
-        }
-        foreach (var q in _releaseQueues.Values)
-        {
-            if (!q.Contains(hop.Mid)) continue;
-            q.Remove(hop.Mid, now, success);
-            q.Evaluate(now, _o, _alerts);
+            foreach (var q in queues.Values)
+            {
+                if (!q.Contains(hop.Mid)) continue;
+                q.Remove(hop.Mid, now, success);
+                q.Evaluate(now, _o, _alerts);
+            }
         }
         if (success && hop.ViaCpq && hop.ReleasedAt > 0)
             ReleaseQueue(hop.SourceIp).Success(now);
