@@ -45,8 +45,6 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
     private readonly Int32Column _utcOffset;
     private readonly StringColumn _message;
 
-    private string? _lastAppliance, _lastPath;
-    private byte[] _applianceBytes = [], _pathBytes = [];
 
     /// <summary>Starts an events file on <paramref name="stream"/> (writable and seekable: the footer indexes the batches by position).</summary>
     /// <param name="stream">Where the file goes; closed at <see cref="ArrowDocumentWriter.Dispose"/> unless <paramref name="leaveOpen"/>.</param>
@@ -130,17 +128,16 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
     /// <param name="offset">Byte offset of the line in the file (<c>log.offset</c>), or -1 when unknown.</param>
     public void Append(string appliance, ReadOnlySpan<byte> line, in LogEvent e, string eventId, string? path,
         long lineNumber, long offset = -1) =>
-        Append(appliance, line, e, Encoding.UTF8.GetBytes(eventId), path, lineNumber, offset);
+        Append(new EventOrigin(appliance, path), line, e, Encoding.UTF8.GetBytes(eventId), lineNumber, offset);
 
-    /// <summary>Appends one event row, its id given as UTF-8 bytes.</summary>
-    public void Append(string appliance, ReadOnlySpan<byte> line, in LogEvent e, ReadOnlySpan<byte> eventId, string? path,
+    /// <summary>Appends one event row: its appliance and file as an <see cref="EventOrigin"/> (encoded once), its id as UTF-8 bytes.</summary>
+    public void Append(EventOrigin origin, ReadOnlySpan<byte> line, in LogEvent e, ReadOnlySpan<byte> eventId,
         long lineNumber, long offset = -1)
     {
-        ArgumentNullException.ThrowIfNull(appliance);
+        ArgumentNullException.ThrowIfNull(origin);
         _timestamp.AppendTicks(e.UtcTicks);
 
-        if (!ReferenceEquals(appliance, _lastAppliance)) { _applianceBytes = Encoding.UTF8.GetBytes(appliance); _lastAppliance = appliance; }
-        _hostname.Append(_applianceBytes);
+        _hostname.Append(origin.ApplianceUtf8);
         _version.Append(line, e.Version);
         _serial.Append(line, e.Serial);
 
@@ -150,15 +147,14 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
 
         if (e.Level != MailLogLevel.Unknown && (int)e.Level < LevelNames.Length) _level.Append(LevelNames[(int)e.Level]);
         else _level.AppendNull();
-        if (path is null)
+        if (origin.Path is null)
         {
             _path.AppendNull();
             _lineNumber.AppendNull();
         }
         else
         {
-            if (!ReferenceEquals(path, _lastPath)) { _pathBytes = Encoding.UTF8.GetBytes(path); _lastPath = path; }
-            _path.Append(_pathBytes);
+            _path.Append(origin.PathUtf8);
             if (lineNumber > 0) _lineNumber.Append(lineNumber);
             else _lineNumber.AppendNull();
         }

@@ -10,8 +10,14 @@ namespace Pipeline.MailLogs;
 /// <param name="Path">The file (or <c>-</c> for stdin, or the syslog source).</param>
 public sealed record EventOrigin(string Appliance, string? Path)
 {
-    internal byte[] ApplianceUtf8 { get; } = Encoding.UTF8.GetBytes(Appliance);
-    internal byte[]? PathUtf8 { get; } = Path is null ? null : Encoding.UTF8.GetBytes(Path);
+    private readonly byte[] _appliance = Encoding.UTF8.GetBytes(Appliance);
+    private readonly byte[]? _path = Path is null ? null : Encoding.UTF8.GetBytes(Path);
+
+    /// <summary><see cref="Appliance"/> as UTF-8, encoded once for every event of this origin.</summary>
+    public ReadOnlySpan<byte> ApplianceUtf8 => _appliance;
+
+    /// <summary><see cref="Path"/> as UTF-8 (empty when there is no path).</summary>
+    public ReadOnlySpan<byte> PathUtf8 => _path;
 }
 
 /// <summary>
@@ -79,7 +85,7 @@ public static class EventJsonWriter
 
         w.StartObject("log"u8);
         if (e.Level != MailLogLevel.Unknown) w.Ascii("level"u8, LevelNames[(int)e.Level]);
-        if (origin.PathUtf8 is not null)
+        if (origin.Path is not null)
         {
             w.StartObject("file"u8);
             w.String("path"u8, origin.PathUtf8);

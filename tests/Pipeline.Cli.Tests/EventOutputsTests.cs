@@ -10,6 +10,8 @@ namespace Pipeline.Cli.Tests;
 /// <summary>The two event writer threads when one of them fails.</summary>
 public class EventOutputsTests
 {
+    private static readonly EventOrigin Origin = new("esa01", "mail_logs.current");
+
     [Fact]
     public async Task A_failing_writer_surfaces_its_error_both_files_are_closed_and_no_batch_is_written_twice()
     {
@@ -26,7 +28,7 @@ public class EventOutputsTests
                 var line = Encoding.UTF8.GetBytes($"Tue Mar 10 09:00:00 2026 Info: Start MID {i} ICID 1");
                 MailLogParser.Parse(line, context, ref e);
                 if (i % 4096 == 0) outputs.AddFlow(new FlowDocument { Id = $"esa01:{i}:x" });
-                outputs.Add(line, e, "esa01", (ulong)i + 1, 0, "mail_logs.current", i + 1, 0);
+                outputs.Add(line, e, Origin, (ulong)i + 1, 0, i + 1, 0);
             }
         });
         Assert.Equal("disk full", thrown.Message);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Pipeline.Cli.Input;
 using Pipeline.Arrow;
@@ -136,14 +137,15 @@ public static class AnalyzeJob
                 using var stream = new MailLogStream(file.Open(), context);
                 while (stream.TryRead(out var line, ref e))
                 {
-                    var name = namer.NameOf(e, line.Text);
+                    var origin = namer.OriginOf(e, line.Text);
+                    var name = origin.Appliance;
                     // Identical lines in the same second get -1, -2... so every event keeps its own id.
                     ulong hash = EventId.Hash(name, line.Text);
                     long second = e.UtcTicks / TimeSpan.TicksPerSecond;
                     if (second != occurrenceSecond) { occurrences.Clear(); occurrenceSecond = second; }
-                    int n = occurrences.TryGetValue((name, hash), out var seen) ? seen + 1 : 0;
-                    occurrences[(name, hash)] = n;
-                    events.Add(line.Text, e, name, hash, n, file.Path, line.LineNumber, line.Offset);
+                    ref int seen = ref CollectionsMarshal.GetValueRefOrAddDefault(occurrences, (name, hash), out bool repeated);
+                    int n = seen = repeated ? seen + 1 : 0;
+                    events.Add(line.Text, e, origin, hash, n, line.LineNumber, line.Offset);
                     summary.Lines++;
                     if (e.Type == LineType.Unparsed) summary.Unparsed++;
                     engine.Observe(name, e, line.Text);

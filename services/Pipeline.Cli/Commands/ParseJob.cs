@@ -63,14 +63,10 @@ public static class ParseJob
         {
             var context = new ParseContext(settings.UtcOffsetSeconds, settings.ReferenceTimeUtc ?? file.LastWriteUtc);
             var namer = new ApplianceNamer(file, [], settings.Appliance);
-            // One origin per appliance name, so that no object is built per line.
-            var origins = new Dictionary<string, EventOrigin>(StringComparer.Ordinal);
             using var stream = new MailLogStream(file.Open(), context);
             while (stream.TryRead(out var line, ref e))
             {
-                var name = namer.NameOf(e, line.Text);
-                if (!origins.TryGetValue(name, out var origin)) origins[name] = origin = new EventOrigin(name, file.Path);
-                EventJsonWriter.Write(writer.Buffer, line.Text, e, origin, line.LineNumber, line.Offset, default);
+                EventJsonWriter.Write(writer.Buffer, line.Text, e, namer.OriginOf(e, line.Text), line.LineNumber, line.Offset, default);
                 writer.EndDocument();
                 summary.PerType[(int)e.Type]++;
                 if (e.UnparsedReason is { } reason)

@@ -65,28 +65,29 @@ public sealed class ApplianceRule
 }
 
 /// <summary>
-/// Names the appliance of each line: a matching <c>--appliance</c> rule for the file, else the syslog host of the
-/// line, else the file's parent folder name. Host names are cached so that naming allocates nothing per line.
+/// Names the appliance of each line of one file: a matching <c>--appliance</c> rule for the file, else the syslog
+/// host of the line, else the file's parent folder name. Each name's <see cref="EventOrigin"/> (name and file, as
+/// the writers need them, UTF-8 encoded once) is cached, so that naming allocates nothing per line.
 /// </summary>
 public sealed class ApplianceNamer
 {
-    private readonly string? _fixed;
-    private readonly string _fallback;
-    private readonly Dictionary<string, string> _hosts = new(StringComparer.Ordinal);
+    private readonly string _path;
+    private readonly EventOrigin? _fixed;
+    private readonly EventOrigin _fallback;
+    private readonly Dictionary<string, EventOrigin> _hosts = new(StringComparer.Ordinal);
     private readonly char[] _chars = new char[256];
 
     /// <summary>Creates the namer for one file.</summary>
     public ApplianceNamer(InputFile file, IReadOnlyList<ApplianceRule> rules, string? fixedName = null)
     {
-        _fixed = fixedName ?? rules.FirstOrDefault(r => !file.IsStdin && r.Matches(file.Path))?.Name;
-        _fallback = file.ParentFolderName ?? "stdin";
+        _path = file.Path;
+        var name = fixedName ?? rules.FirstOrDefault(r => !file.IsStdin && r.Matches(file.Path))?.Name;
+        _fixed = name is null ? null : new EventOrigin(name, _path);
+        _fallback = new EventOrigin(file.ParentFolderName ?? "stdin", _path);
     }
 
-    /// <summary>True when every line of the file gets the same name.</summary>
-    public bool IsFixed => _fixed is not null;
-
-    /// <summary>The appliance of a parsed line.</summary>
-    public string NameOf(in LogEvent e, ReadOnlySpan<byte> line)
+    /// <summary>The appliance of a parsed line, with its file.</summary>
+    public EventOrigin OriginOf(in LogEvent e, ReadOnlySpan<byte> line)
     {
         if (_fixed is not null) return _fixed;
         if (!e.Host.HasValue) return _fallback;
@@ -94,9 +95,9 @@ public sealed class ApplianceNamer
         if (host.Length > 255) host = host[..255];
         int n = Encoding.UTF8.GetChars(host, _chars);
         var lookup = _hosts.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(_chars.AsSpan(0, n), out var name)) return name;
-        name = new string(_chars, 0, n);
-        _hosts[name] = name;
-        return name;
+        if (lookup.TryGetValue(_chars.AsSpan(0, n), out var origin)) return origin;
+        var name = new string(_chars, 0, n);
+        _hosts[name] = origin = new EventOrigin(name, _path);
+        return origin;
     }
 }

@@ -25,12 +25,11 @@ public sealed class EventOutputs : IDisposable
         public readonly int[] Start = new int[BatchEvents];
         public readonly int[] Length = new int[BatchEvents];
         public readonly LogEvent[] Events = new LogEvent[BatchEvents];
-        public readonly string[] Appliance = new string[BatchEvents];
+        public readonly EventOrigin[] Origin = new EventOrigin[BatchEvents];
         public readonly byte[] Ids = new byte[BatchEvents * EventId.MaxLength];
         public readonly byte[] IdLength = new byte[BatchEvents];
 
         public ReadOnlySpan<byte> Id(int i) => Ids.AsSpan(i * EventId.MaxLength, IdLength[i]);
-        public readonly string[] Path = new string[BatchEvents];
         public readonly long[] LineNumber = new long[BatchEvents];
         public readonly long[] Offset = new long[BatchEvents];
         public readonly List<FlowDocument> Flows = [];
@@ -73,7 +72,7 @@ public sealed class EventOutputs : IDisposable
     public void AddFlow(FlowDocument flow) => _current!.Flows.Add(flow);
 
     /// <summary>Queues one event (the line is copied).</summary>
-    public void Add(ReadOnlySpan<byte> line, in LogEvent e, string appliance, ulong idHash, int occurrence, string path, long lineNumber, long offset)
+    public void Add(ReadOnlySpan<byte> line, in LogEvent e, EventOrigin origin, ulong idHash, int occurrence, long lineNumber, long offset)
     {
         var b = _current!;
         if (b.Count == BatchEvents || b.Used + line.Length > b.Bytes.Length)
@@ -88,10 +87,9 @@ public sealed class EventOutputs : IDisposable
         b.Length[i] = line.Length;
         b.Used += line.Length;
         b.Events[i] = e;
-        b.Appliance[i] = appliance;
+        b.Origin[i] = origin;
         // Formatted once here, for both writers.
         b.IdLength[i] = (byte)EventId.Format(idHash, occurrence, b.Ids.AsSpan(i * EventId.MaxLength, EventId.MaxLength));
-        b.Path[i] = path;
         b.LineNumber[i] = lineNumber;
         b.Offset[i] = offset;
     }
@@ -129,21 +127,11 @@ public sealed class EventOutputs : IDisposable
     {
         using (writer)
         {
-            var origins = new Dictionary<(string, string), EventOrigin>();
-            EventOrigin? last = null;
             foreach (var b in _toJson.GetConsumingEnumerable())
             {
                 for (int i = 0; i < b.Count; i++)
                 {
-                    // Consecutive events nearly always share appliance and file: skip the lookup then.
-                    var origin = last;
-                    if (origin is null || !ReferenceEquals(origin.Appliance, b.Appliance[i]) || !ReferenceEquals(origin.Path, b.Path[i]))
-                    {
-                        var key = (b.Appliance[i], b.Path[i]);
-                        if (!origins.TryGetValue(key, out origin)) origins[key] = origin = new EventOrigin(key.Item1, key.Item2);
-                        last = origin;
-                    }
-                    EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], origin, b.LineNumber[i], b.Offset[i], b.Id(i));
+                    EventJsonWriter.Write(writer.Buffer, b.Line(i), b.Events[i], b.Origin[i], b.LineNumber[i], b.Offset[i], b.Id(i));
                     writer.EndDocument();
                 }
                 foreach (var flow in b.Flows) _flowSink(flow);
@@ -159,7 +147,7 @@ public sealed class EventOutputs : IDisposable
             foreach (var b in _toArrow.GetConsumingEnumerable())
             {
                 for (int i = 0; i < b.Count; i++)
-                    writer.Append(b.Appliance[i], b.Line(i), b.Events[i], b.Id(i), b.Path[i], b.LineNumber[i], b.Offset[i]);
+                    writer.Append(b.Origin[i], b.Line(i), b.Events[i], b.Id(i), b.LineNumber[i], b.Offset[i]);
                 Done(b);
             }
         }
