@@ -13,11 +13,6 @@ namespace Pipeline.Arrow;
 /// </summary>
 public sealed class EventArrowWriter : ArrowDocumentWriter
 {
-    private static readonly byte[][] ActionNames = Enumerable.Range(0, LineTypes.Count)
-        .Select(i => Encoding.UTF8.GetBytes(((LineType)i).ActionName())).ToArray();
-    private static readonly byte[][] LevelNames = Enum.GetValues<MailLogLevel>()
-        .Select(l => Encoding.UTF8.GetBytes(EventJsonWriter.LevelName(l))).ToArray();
-
     private readonly TimestampColumn _timestamp;
     private readonly StringColumn _hostname, _version, _serial;
     private readonly StringColumn _action, _eventId, _reason;
@@ -141,11 +136,11 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _version.Append(line, e.Version);
         _serial.Append(line, e.Serial);
 
-        _action.Append(ActionNames[(int)e.Type]);
+        _action.Append(EventFields.ActionUtf8(e.Type));
         _eventId.Append(eventId);
         _reason.Append(e.UnparsedReason);
 
-        if (e.Level != MailLogLevel.Unknown && (int)e.Level < LevelNames.Length) _level.Append(LevelNames[(int)e.Level]);
+        if (e.Level != MailLogLevel.Unknown) _level.Append(EventFields.LevelUtf8(e.Level));
         else _level.AppendNull();
         if (origin.Path is null)
         {
@@ -191,11 +186,9 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         else _attachment.AppendNull();
         _size.AppendOrNullIfNegative(e.Size);
 
-        // ECS direction, as in the JSON: for inbound connections the peer is the source, for deliveries the destination.
-        if (e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue)
+        if (EventFields.HasEndpoints(e))
         {
-            bool inbound = e.Icid >= 0 && e.Dcid < 0;
-            if (inbound)
+            if (EventFields.IsInbound(e))
             {
                 _sourceIp.Append(line, e.RemoteIp);
                 _sourceDomain.Append(line, e.RemoteHost);
@@ -231,7 +224,7 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         Output.EndRow();
     }
 
-    /// <summary>The <c>esa.*</c> columns, with the same choices as the JSON (which name the <c>Name</c> and <c>Detail</c> fields take).</summary>
+    /// <summary>The <c>esa.*</c> columns; which column <c>Name</c> and <c>Detail</c> go to is decided by <see cref="EventFields"/>.</summary>
     private void AppendEsa(ReadOnlySpan<byte> line, in LogEvent e)
     {
         _listenerType.Append(line, e.ListenerType);
@@ -239,12 +232,12 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         if (e.Verified >= 0) _rdnsVerified.Append(e.Verified == 1);
         else _rdnsVerified.AppendNull();
 
-        bool hat = e.Type is >= LineType.IcidAccept and <= LineType.IcidContinue;
-        var name = e.Type == LineType.MessageAttachment ? default : e.Name;
-        _policy.Append(line, e.Type == LineType.RecipientPolicyMatch ? name : default);
-        _destinationProfile.Append(line, e.Type == LineType.DeliveryPending ? name : default);
-        _senderGroup.Append(line, hat ? name : default);
-        _name.Append(line, e.Type is LineType.RecipientPolicyMatch or LineType.DeliveryPending || hat ? default : name);
+        bool hat = EventFields.IsHat(e.Type);
+        var field = EventFields.NameFieldOf(e.Type);
+        _policy.Append(line, field == NameField.Policy ? e.Name : default);
+        _destinationProfile.Append(line, field == NameField.DestinationProfile ? e.Name : default);
+        _senderGroup.Append(line, field == NameField.SenderGroup ? e.Name : default);
+        _name.Append(line, field == NameField.Name ? e.Name : default);
 
         _engine.Append(line, e.Engine);
         _verdict.Append(line, e.Verdict);
@@ -255,12 +248,8 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _quarantine.Append(line, e.Quarantine);
         _dwell.AppendOrNullIfNegative(e.DwellSeconds);
         _percentFull.AppendOrNullIfNegative(e.Percent);
-        switch (e.Destination)
-        {
-            case QuarantineDestination.CentralizedPolicy: _destination.Append("centralized_policy_quarantine"u8); break;
-            case QuarantineDestination.ExternalSpam: _destination.Append("external_quarantine"u8); break;
-            default: _destination.AppendNull(); break;
-        }
+        if (e.Destination != QuarantineDestination.None) _destination.Append(EventFields.DestinationUtf8(e.Destination));
+        else _destination.AppendNull();
         _response.Append(line, e.Response);
         _acceptedMid.AppendOrNullIfNegative(e.AcceptedMid);
         _statusCode.Append(line, e.StatusCode);

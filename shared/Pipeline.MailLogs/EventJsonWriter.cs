@@ -35,8 +35,6 @@ public static class EventJsonWriter
         SkipValidation = true,
     };
 
-    private static readonly byte[][] ActionNames = Enum.GetValues<LineType>().Select(t => Encoding.UTF8.GetBytes(t.ActionName())).ToArray();
-    private static readonly byte[][] LevelNames = Enum.GetValues<MailLogLevel>().Select(l => Encoding.UTF8.GetBytes(LevelName(l))).ToArray();
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
 
@@ -78,13 +76,13 @@ public static class EventJsonWriter
         w.EndObject();
 
         w.StartObject("event"u8);
-        w.Ascii("action"u8, ActionNames[(int)e.Type]);
+        w.Ascii("action"u8, EventFields.ActionUtf8(e.Type));
         if (!eventId.IsEmpty) w.Ascii("id"u8, eventId);
         if (e.UnparsedReason is not null) w.String("reason"u8, e.UnparsedReason);
         w.EndObject();
 
         w.StartObject("log"u8);
-        if (e.Level != MailLogLevel.Unknown) w.Ascii("level"u8, LevelNames[(int)e.Level]);
+        if (e.Level != MailLogLevel.Unknown) w.Ascii("level"u8, EventFields.LevelUtf8(e.Level));
         if (origin.Path is not null)
         {
             w.StartObject("file"u8);
@@ -140,10 +138,9 @@ public static class EventJsonWriter
             w.EndObject();
         }
 
-        bool inbound = e.Icid >= 0 && e.Dcid < 0;
-        if (e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue)
+        if (EventFields.HasEndpoints(e))
         {
-            // ECS direction: for inbound connections the peer is the source; for deliveries it is the destination.
+            bool inbound = EventFields.IsInbound(e);
             w.StartObject("source"u8);
             if (inbound) { Str(ref w, "ip"u8, line, e.RemoteIp); Str(ref w, "domain"u8, line, e.RemoteHost); }
             else Str(ref w, "ip"u8, line, e.InterfaceIp);
@@ -178,7 +175,7 @@ public static class EventJsonWriter
     }
 
     private static bool HasEsaFields(in LogEvent e) =>
-        e.ListenerType.HasValue || e.InterfaceName.HasValue || e.Verified >= 0 || (e.Name.HasValue && e.Type != LineType.MessageAttachment) || e.Engine.HasValue
+        e.ListenerType.HasValue || e.InterfaceName.HasValue || e.Verified >= 0 || (e.Name.HasValue && EventFields.NameFieldOf(e.Type) != NameField.None) || e.Engine.HasValue
         || e.Verdict.HasValue || e.Score.HasValue || e.Detail.HasValue || e.Reason.HasValue || e.Quarantine.HasValue
         || e.DwellSeconds >= 0 || e.Percent >= 0 || e.Destination != QuarantineDestination.None || e.Response.HasValue
         || e.AcceptedMid >= 0 || e.StatusCode.HasValue || e.PendingTillUtcTicks > 0 || e.Type == LineType.TimeOffset;
@@ -190,18 +187,18 @@ public static class EventJsonWriter
         Str(ref w, "listener_type"u8, line, e.ListenerType);
         if (e.InterfaceName.HasValue) { w.StartObject("interface"u8); Str(ref w, "name"u8, line, e.InterfaceName); w.EndObject(); }
         if (e.Verified >= 0) w.Bool("rdns_verified"u8, e.Verified == 1);
-        switch (e.Type)
+        switch (EventFields.NameFieldOf(e.Type))
         {
-            case LineType.MessageAttachment: break;
-            case LineType.RecipientPolicyMatch: Str(ref w, "policy"u8, line, e.Name); break;
-            case LineType.DeliveryPending: Str(ref w, "destination_profile"u8, line, e.Name); break;
-            case >= LineType.IcidAccept and <= LineType.IcidContinue: Str(ref w, "sender_group"u8, line, e.Name); break;
+            case NameField.None: break;
+            case NameField.Policy: Str(ref w, "policy"u8, line, e.Name); break;
+            case NameField.DestinationProfile: Str(ref w, "destination_profile"u8, line, e.Name); break;
+            case NameField.SenderGroup: Str(ref w, "sender_group"u8, line, e.Name); break;
             default: Str(ref w, "name"u8, line, e.Name); break;
         }
         Str(ref w, "engine"u8, line, e.Engine);
         Str(ref w, "verdict"u8, line, e.Verdict);
         Str(ref w, "sbrs"u8, line, e.Score);
-        Str(ref w, e.Type is >= LineType.IcidAccept and <= LineType.IcidContinue ? "hat_match"u8 : "detail"u8, line, e.Detail);
+        Str(ref w, EventFields.IsHat(e.Type) ? "hat_match"u8 : "detail"u8, line, e.Detail);
         Str(ref w, "reason"u8, line, e.Reason);
         if (e.Quarantine.HasValue || e.DwellSeconds >= 0 || e.Percent >= 0)
         {
@@ -211,9 +208,7 @@ public static class EventJsonWriter
             if (e.Percent >= 0) w.Number("percent_full"u8, e.Percent);
             w.EndObject();
         }
-        if (e.Destination != QuarantineDestination.None)
-            w.Ascii("destination"u8, e.Destination == QuarantineDestination.CentralizedPolicy
-                ? "centralized_policy_quarantine"u8 : "external_quarantine"u8);
+        if (e.Destination != QuarantineDestination.None) w.Ascii("destination"u8, EventFields.DestinationUtf8(e.Destination));
         Str(ref w, "response"u8, line, e.Response);
         Num(ref w, "accepted_mid"u8, e.AcceptedMid);
         Str(ref w, "status_code"u8, line, e.StatusCode);
@@ -221,17 +216,6 @@ public static class EventJsonWriter
         if (e.Type == LineType.TimeOffset) w.Number("utc_offset_s"u8, e.UtcOffsetSeconds);
         w.EndObject();
     }
-
-    /// <summary>The lower-case level name.</summary>
-    public static string LevelName(MailLogLevel level) => level switch
-    {
-        MailLogLevel.Trace => "trace",
-        MailLogLevel.Debug => "debug",
-        MailLogLevel.Info => "info",
-        MailLogLevel.Warning => "warning",
-        MailLogLevel.Critical => "critical",
-        _ => "unknown",
-    };
 
     private static void Num(ref JsonEmitter w, ReadOnlySpan<byte> name, long value)
     {
