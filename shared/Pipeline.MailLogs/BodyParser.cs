@@ -24,7 +24,7 @@ internal static class BodyParser
                 break;
             case (byte)'S':
                 if (c.Lit("Start MID "u8)) return Start(ref c, ref e);
-                if (c.Lit("Status:"u8)) return Set(ref e, LineType.Status, ref c, detailRest: true);
+                if (c.Lit("Status:"u8)) return Set(ref e, LineType.Status, ref c);
                 break;
             case (byte)'D':
                 if (c.Lit("Delivery start "u8)) return DeliveryStart(ref c, ref e);
@@ -40,15 +40,15 @@ internal static class BodyParser
                 break;
             case (byte)'B':
                 if (c.Lit("Bounced:"u8)) return DelayedOrBounced(ref c, ctx, ref e, LineType.DeliveryBounced);
-                if (c.Lit("Begin Logfile"u8)) return Set(ref e, LineType.LogfileBegin, ref c, detailRest: true);
+                if (c.Lit("Begin Logfile"u8)) return Set(ref e, LineType.LogfileBegin, ref c);
                 break;
             case (byte)'C':
                 if (c.Lit("Connection Error:"u8)) return ConnectionError(ref c, ref e);
-                if (c.Lit("CASE cache status:"u8)) return Set(ref e, LineType.CaseCacheStatus, ref c, detailRest: true);
+                if (c.Lit("CASE cache status:"u8)) return Set(ref e, LineType.CaseCacheStatus, ref c);
                 break;
             case (byte)'E':
                 if (c.Lit("EUQ: Reinjected MID "u8)) return EuqReinjected(ref c, ref e);
-                if (c.Lit("End Logfile"u8)) return Set(ref e, LineType.LogfileEnd, ref c, detailRest: true);
+                if (c.Lit("End Logfile"u8)) return Set(ref e, LineType.LogfileEnd, ref c);
                 break;
             case (byte)'V':
                 if (c.Lit("Version: "u8)) return Version(ref c, ctx, ref e);
@@ -57,7 +57,7 @@ internal static class BodyParser
                 if (c.Lit("Time offset from UTC:"u8)) return TimeOffset(ref c, ctx, ref e);
                 break;
             case (byte)'L':
-                if (c.Lit("Logfile rolled over"u8)) return Set(ref e, LineType.LogfileRolledOver, ref c, detailRest: true);
+                if (c.Lit("Logfile rolled over"u8)) return Set(ref e, LineType.LogfileRolledOver, ref c);
                 break;
             case (byte)'u':
                 if (c.Lit("unable to quarantine MID "u8)) return QuarantineUnavailable(ref c, ref e);
@@ -72,14 +72,12 @@ internal static class BodyParser
         return Unknown;
     }
 
-    private static Result Set(ref LogEvent e, LineType type, ref Cursor c, bool detailRest)
+    /// <summary>A line known by its first words: the rest is its detail.</summary>
+    private static Result Set(ref LogEvent e, LineType type, ref Cursor c)
     {
         e.Type = type;
-        if (detailRest)
-        {
-            c.SkipBlanks();
-            e.Detail = c.Rest();
-        }
+        c.SkipBlanks();
+        e.Detail = c.Rest();
         return Ok;
     }
 

@@ -38,11 +38,6 @@ public static class EventJsonWriter
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
 
-    /// <summary>ISO-8601 UTC with a Z and only the fractions that are non-zero.</summary>
-    public static string FormatTime(long utcTicks) => new DateTime(utcTicks, DateTimeKind.Utc).ToString(
-        utcTicks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
-        System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>Writes the document through a <see cref="Utf8JsonWriter"/> (as one raw value).</summary>
     public static void Write(Utf8JsonWriter w, ReadOnlySpan<byte> line, in LogEvent e, EventOrigin origin,
         long lineNumber = 0, long offset = -1, string? eventId = null)

@@ -178,10 +178,6 @@ public struct LogEvent
 
     /// <summary>The recipient list of <see cref="Rids"/>, enumerated without allocating.</summary>
     public readonly RidList RidList(ReadOnlySpan<byte> line) => new(Rids.Of(line));
-
-    /// <summary>True for lines that link two MIDs (<see cref="ParentMid"/> → <see cref="ChildMid"/>).</summary>
-    public readonly bool IsMidEdge => Type is LineType.MidRewritten or LineType.MidGenerated or LineType.MidSplit
-        or LineType.MidBounceOf or LineType.EuqReinjected or LineType.CpqReleaseReceived;
 }
 
 /// <summary>Reasons for <see cref="LineType.Unparsed"/>; constants so that no string is built per line.</summary>

@@ -75,7 +75,6 @@ internal sealed class ApplianceLog : IDisposable
     }
 
     public ILogOutput Output => _out;
-    public long LastSecond => _lastSec;
 
     // ------------------------------------------------------------------ body builder
 
@@ -137,7 +136,7 @@ internal sealed class ApplianceLog : IDisposable
     public ApplianceLog LocalTime(long utcMs)
     {
         Span<byte> tmp = stackalloc byte[32];
-        int len = FormatFileStamp(tmp, FloorSec(utcMs) + _offset, withYear: true);
+        int len = FormatFileStamp(tmp, FloorSec(utcMs) + _offset);
         return S(tmp[..(len - 1)]);
     }
 
@@ -244,7 +243,7 @@ internal sealed class ApplianceLog : IDisposable
         {
             _stampSec = sec;
             _stampLen = _file
-                ? FormatFileStamp(_stamp, sec + _offset, withYear: true)
+                ? FormatFileStamp(_stamp, sec + _offset)
                 : FormatSyslogStamp(_stamp, sec + _offset, withYear: _variant == 1);
         }
         int need = 8 + _stampLen + _hostTag.Length + 10 + body.Length + 1;
@@ -274,12 +273,12 @@ internal sealed class ApplianceLog : IDisposable
     }
 
     /// <summary><c>Wed Nov 19 09:16:38 2014 </c> (day space-padded), with the trailing space.</summary>
-    private static int FormatFileStamp(Span<byte> d, long localSec, bool withYear)
+    private static int FormatFileStamp(Span<byte> d, long localSec)
     {
         var t = DateTime.UnixEpoch.AddSeconds(localSec);
         Days.Slice((int)t.DayOfWeek * 3, 3).CopyTo(d);
         d[3] = (byte)' ';
-        int p = 4 + FormatSyslogStamp(d[4..], localSec, withYear);
+        int p = 4 + FormatSyslogStamp(d[4..], localSec, withYear: true);
         return p;
     }
 

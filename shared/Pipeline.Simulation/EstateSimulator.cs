@@ -22,7 +22,7 @@ public sealed class GenerationResult
     /// <summary>The log files written (rotated ones and each <c>mail_logs.current</c>).</summary>
     public List<string> Files { get; } = [];
     /// <summary>Path of truth.json, if written.</summary>
-    public string? TruthPath { get; init; }
+    public string? TruthPath { get; set; }
     /// <summary>Wall-clock time of the run.</summary>
     public TimeSpan Elapsed { get; set; }
 }
@@ -142,12 +142,7 @@ public static class EstateSimulator
 
     private static GenerationResult WithTruth(GenerationResult r, string path)
     {
-        var copy = new GenerationResult
-        {
-            Lines = r.Lines, PhysicalLines = r.PhysicalLines, WrappedLines = r.WrappedLines, Bytes = r.Bytes, Messages = r.Messages,
-            SuppressedLines = r.SuppressedLines, EndUtc = r.EndUtc, TruthPath = path, Elapsed = r.Elapsed,
-        };
-        copy.Files.AddRange(r.Files);
-        return copy;
+        r.TruthPath = path;
+        return r;
     }
 }

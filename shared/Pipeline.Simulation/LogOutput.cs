@@ -130,12 +130,9 @@ internal sealed class SyslogConnection : IDisposable
         if (_tcp) _socket.NoDelay = true;
     }
 
-    public long Messages { get; private set; }
-
     /// <summary>Sends one line (without its newline for UDP; with LF framing for TCP).</summary>
     public void Send(ReadOnlySpan<byte> lineWithNewline)
     {
-        Messages++;
         if (!_tcp)
         {
             _socket.Send(lineWithNewline[..^1]);

@@ -103,7 +103,6 @@ internal sealed class Content
     public int Size;
     public byte[]? Attachment;
     public bool Outbound;
-    public bool Generated;
     public Destination Dest = null!;
     /// <summary>Where mail back to the sender goes (bounces).</summary>
     public Destination ReplyDest = null!;
@@ -152,7 +151,6 @@ internal sealed class Flow
     public CpqState? Cpq;
     public (Appliance Sma, long Mid)? SpamQuarantine;
     public string State = "open";
-    public bool Written;
 }
 
 /// <summary>One MID on one appliance.</summary>
@@ -235,7 +233,6 @@ internal sealed class CpqLink
     public bool SendScheduled;
     public Msg? InFlight;
     public Msg? InFlightPeer;
-    public long InFlightPeerMid;
 }
 
 /// <summary>What the logs show of one expected alert, gathered while simulating.</summary>

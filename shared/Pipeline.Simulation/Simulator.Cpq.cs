@@ -81,11 +81,7 @@ internal sealed partial class Simulator
         var F = link.From;
         var T = link.To;
         long dcid = F.NextDcid();
-        long icid = T.NextIcid();
-        F.Log.Begin(_now).S("New SMTP DCID "u8).N(dcid).S(" interface "u8).S(F.IpText).S(" address "u8).S(T.IpText).S(" port 7025"u8).End();
-        F.Log.Begin(_now).S("DCID "u8).N(dcid).S(" TLS success protocol TLSv1.2 cipher "u8).S(CpqCipher).C((byte)' ').S(QueueHost(link)).End();
-        PeerIcid(T, icid, F);
-        T.Log.Begin(_now).S("ICID "u8).N(icid).S(" TLS success protocol TLSv1.2 cipher "u8).S(CpqCipher).End();
+        long icid = OpenCpqConnection(link, dcid);
         link.Dcid = dcid;
         link.PeerIcid = icid;
         link.ConnCount = 0;
@@ -108,6 +104,23 @@ internal sealed partial class Simulator
     }
 
     private static DateTime Time(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
+
+    /// <summary>The sender's <c>New SMTP DCID ... port 7025</c> line.</summary>
+    private void NewCpqDcid(Appliance F, Appliance T, long dcid) =>
+        F.Log.Begin(_now).S("New SMTP DCID "u8).N(dcid).S(" interface "u8).S(F.IpText).S(" address "u8).S(T.IpText).S(" port 7025"u8).End();
+
+    /// <summary>A CPQ connection that gets through TLS: the sender's DCID lines and the receiver's ICID lines; returns that ICID.</summary>
+    private long OpenCpqConnection(CpqLink link, long dcid)
+    {
+        var F = link.From;
+        var T = link.To;
+        NewCpqDcid(F, T, dcid);
+        F.Log.Begin(_now).S("DCID "u8).N(dcid).S(" TLS success protocol TLSv1.2 cipher "u8).S(CpqCipher).C((byte)' ').S(QueueHost(link)).End();
+        long icid = T.NextIcid();
+        PeerIcid(T, icid, F);
+        T.Log.Begin(_now).S("ICID "u8).N(icid).S(" TLS success protocol TLSv1.2 cipher "u8).S(CpqCipher).End();
+        return icid;
+    }
 
     private void PeerIcid(Appliance receiver, long icid, Appliance sender) =>
         receiver.Log.Begin(_now).S("New CPQ ICID "u8).N(icid).S(" interface Management ("u8).S(receiver.IpText).S(") address "u8).S(sender.IpText)
@@ -139,7 +152,7 @@ internal sealed partial class Simulator
         switch (failure)
         {
             case Failure.TlsAnon:
-                FL.Begin(_now).S("New SMTP DCID "u8).N(dcid).S(" interface "u8).S(F.IpText).S(" address "u8).S(T.IpText).S(" port 7025"u8).End();
+                NewCpqDcid(F, T, dcid);
                 FL.Begin(_now).S("DCID "u8).N(dcid).S(" TLS failed: verify error: no certificate from server"u8).End();
                 FL.Begin(_now).S("DCID "u8).N(dcid).S(" TLS was required but could not be successfully negotiated"u8).End();
                 FL.Begin(_now).S("DCID "u8).N(dcid).S(" close"u8).End();
@@ -163,11 +176,7 @@ internal sealed partial class Simulator
                 break;
             case Failure.TempFail:
             case Failure.QuarantineFull:
-                FL.Begin(_now).S("New SMTP DCID "u8).N(dcid).S(" interface "u8).S(F.IpText).S(" address "u8).S(T.IpText).S(" port 7025"u8).End();
-                FL.Begin(_now).S("DCID "u8).N(dcid).S(" TLS success protocol TLSv1.2 cipher "u8).S(CpqCipher).C((byte)' ').S(QueueHost(link)).End();
-                icid = T.NextIcid();
-                PeerIcid(T, icid, F);
-                T.Log.Begin(_now).S("ICID "u8).N(icid).S(" TLS success protocol TLSv1.2 cipher "u8).S(CpqCipher).End();
+                icid = OpenCpqConnection(link, dcid);
                 foreach (var m in batch)
                 {
                     FL.Begin(_now).S("Delivery start DCID "u8).N(dcid).S(" MID "u8).N(m.Mid).S(" to RID "u8).Rids(m.To.Length)
@@ -280,7 +289,6 @@ internal sealed partial class Simulator
         link.InFlight = m;
         link.ConnCount++;
         long peerMid = T.NextMid();
-        link.InFlightPeerMid = peerMid;
         var start = F.Log.Begin(_now).S("Delivery start DCID "u8).N(link.Dcid).S(" MID "u8).N(m.Mid).S(" to RID "u8).Rids(m.To.Length);
         if (!link.Release) start.S(" to Centralized Policy Quarantine"u8);
         start.End();

@@ -283,7 +283,7 @@ internal sealed partial class Simulator
         long b = esa.NextMid();
         var c = new Content
         {
-            From = _names.BccFrom, MessageId = [], Subject = m.C.Subject, Size = m.C.Size + 1800, Generated = true,
+            From = _names.BccFrom, MessageId = [], Subject = m.C.Subject, Size = m.C.Size + 1800,
             Dest = _bcc, ReplyDest = _internal,
         };
         L.Begin(_now).S("Start MID "u8).N(b).S(" ICID 0"u8).End();
@@ -379,13 +379,9 @@ internal sealed partial class Simulator
         if (!special && (dest.Dead || r < dest.DelayP))
         {
             bool grey = dest.Kind == DestKind.External && _r.Chance(0.6);
-            for (int i = 0; i < n; i++)
-            {
-                L.Begin(_now).S("Delayed: DCID "u8).N(conn.Dcid).S(" MID "u8).N(m.Mid).S(" From: <"u8).S(m.C.From).S("> To: <"u8).S(m.To[i])
-                    .S("> RID "u8).N(i).S(grey
-                        ? " - 4.7.1 - Greylisted, please try again later ('450', ['4.7.1 Recipient address rejected: Greylisted'])"u8
-                        : " - 4.3.2 - Not accepting messages at this time ('421', ['4.3.2 Service shutting down'])"u8).End();
-            }
+            Delayed(L, conn.Dcid, m, grey
+                ? " - 4.7.1 - Greylisted, please try again later ('450', ['4.7.1 Recipient address rejected: Greylisted'])"u8
+                : " - 4.3.2 - Not accepting messages at this time ('421', ['4.3.2 Service shutting down'])"u8);
             Retry(m);
         }
         else if (!special && !m.NoBounce && r < dest.DelayP + dest.BounceP)
@@ -489,7 +485,7 @@ internal sealed partial class Simulator
         m.Attempts++;
         m.RetryS = m.RetryS == 0 ? 60 : Math.Min(m.RetryS * 2, 3600);
         long next = _now + m.RetryS * 1000L + _r.Ms(0, 5);
-        esa.Log.Begin(_now).S("MID "u8).N(m.Mid).S(" to RID "u8).Rids(m.To.Length).S(" pending till "u8).LocalTime(next).S(" [Default]"u8).End();
+        Pending(esa.Log, m, next);
         esa.SftBnc++;
         At(next, EvKind.Deliver, esa, m);
     }
@@ -504,7 +500,7 @@ internal sealed partial class Simulator
             long b = esa.NextMid();
             var c = new Content
             {
-                From = [], MessageId = [], Subject = m.C.Subject, Size = 2800 + m.C.Size / 20, Generated = true,
+                From = [], MessageId = [], Subject = m.C.Subject, Size = 2800 + m.C.Size / 20,
                 Dest = m.C.ReplyDest, ReplyDest = m.C.ReplyDest,
             };
             L.Begin(_now).S("Start MID "u8).N(b).S(" ICID 0"u8).End();

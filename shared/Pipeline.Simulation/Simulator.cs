@@ -61,7 +61,6 @@ internal sealed partial class Simulator : IDisposable
     private readonly List<FaultSpec> _faults;
     private readonly List<List<Evidence>> _evidence = [];
     private readonly Dictionary<string, long> _finalStates = new(StringComparer.Ordinal);
-    private long _flows;
     private readonly SyslogConnection? _syslog;
 
     public Simulator(EstateOptions o, string? outDir, SyslogTarget? syslog, bool append, Stream? truthStream)
@@ -100,9 +99,6 @@ internal sealed partial class Simulator : IDisposable
         }
         foreach (var esa in _esas) At(_startMs + _r.Ms(0, 2), EvKind.Arrival, esa, null);
     }
-
-    public IReadOnlyList<Appliance> Appliances => _apps;
-    public long NowMs => _now;
 
     public static long Ms(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 
@@ -455,7 +451,6 @@ internal sealed partial class Simulator : IDisposable
         };
         f.Id = string.Create(CultureInfo.InvariantCulture, $"{app.Name}:{mid}:{TruthWriter.Time(_now):yyyyMMdd'T'HHmmss'Z'}");
         _live[f.Serial] = f;
-        _flows++;
         return f;
     }
 
@@ -470,9 +465,7 @@ internal sealed partial class Simulator : IDisposable
     private void Finish(Flow f, string state)
     {
         f.State = state;
-        if (f.Written) return;
-        f.Written = true;
-        _live.Remove(f.Serial);
+        if (!_live.Remove(f.Serial)) return; // written already
         Count(state);
         _truth?.Message(f);
     }
@@ -484,12 +477,11 @@ internal sealed partial class Simulator : IDisposable
     {
         foreach (var f in _live.Values.OrderBy(f => f.Serial).ToList())
         {
-            f.Written = true;
             Count(f.State);
             _truth?.Message(f);
         }
         _live.Clear();
-        var summary = new TruthSummary { Messages = _flows };
+        var summary = new TruthSummary { Messages = _flowSerial }; // one serial per journey
         foreach (var a in _apps)
         {
             a.Log.FlushHeld();
