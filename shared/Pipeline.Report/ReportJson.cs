@@ -53,6 +53,12 @@ internal static class ReportJson
         Epoch(w, "end", view.End);
         w.WriteNumber("flowsTotal", Math.Max(d.FlowsTotal, d.Flows?.Count ?? 0));
         w.WriteNumber("flowsEmbedded", d.Flows?.Count ?? 0);
+        w.WriteNumber("maxResults", ReportRenderer.MaxSearchResults);
+        w.WriteString("transferQueue", ReportView.TransferQueue);
+        w.WriteString("releaseQueue", ReportView.ReleaseQueue);
+        w.WriteStartArray("states");
+        foreach (var state in FlowStates.All) w.WriteStringValue(state);
+        w.WriteEndArray();
 
         w.WriteStartArray("queues");
         foreach (var s in view.Series)
@@ -81,6 +87,7 @@ internal static class ReportJson
             w.WriteStartObject();
             Str(w, "id", a.Id);
             Str(w, "kind", a.Kind);
+            Str(w, "sev", ReportRenderer.KindSeverity(a.Kind));
             Str(w, "appliance", a.Appliance);
             Str(w, "peer", a.Peer);
             w.WriteNumber("opened", ReportFormat.Epoch(a.OpenedAt));

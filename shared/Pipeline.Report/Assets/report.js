@@ -12,8 +12,8 @@
     return;
   }
   timings.parse = Math.round(performance.now() - T0);
-  var MAX_RESULTS = 50;
-  var TRANSFER = 'the.cpq.host', RELEASE = 'the.cpq.release.host';
+  // Names and limits come with the data, from the C# that renders the rest of the page.
+  var MAX_RESULTS = D.maxResults, TRANSFER = D.transferQueue, RELEASE = D.releaseQueue, STATES = D.states;
 
   // ---------- helpers ----------
   function esc(s) {
@@ -45,11 +45,6 @@
   function iso(epoch) { return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z'); }
   function pad(n) { return n < 10 ? '0' + n : '' + n; }
   function epochOf(isoText) { return isoText ? Date.parse(isoText) / 1000 : null; }
-  function sevOf(kind) {
-    if (kind === 'cpq_queue_stuck' || kind === 'cpq_release_stuck' || kind === 'quarantine_unavailable') return 'crit';
-    if (kind === 'cpq_tls_failure' || kind === 'cpq_connect_failure' || kind === 'probe_failed') return 'warn';
-    return 'info';
-  }
   function pickStep(span, maxTicks, steps) {
     for (var i = 0; i < steps.length; i++) if (span / steps[i] <= maxTicks) return steps[i];
     return steps[steps.length - 1] * Math.ceil(span / maxTicks / steps[steps.length - 1]);
@@ -128,7 +123,7 @@
     alertsFor(s).forEach(function (a) {
       var a0 = Math.max(t0, a.opened), a1 = Math.min(t1, a.resolved != null ? a.resolved : t1);
       if (a1 < t0 || a0 > t1) return;
-      var xa = x(a0), wd = Math.max(2, x(a1) - xa), sev = sevOf(a.kind);
+      var xa = x(a0), wd = Math.max(2, x(a1) - xa), sev = a.sev;
       var label = a.kind + ' ' + a.appliance + (a.peer ? ' → ' + a.peer : '') + '\n' + iso(a.opened) + ' → ' + (a.resolved != null ? iso(a.resolved) : 'OPEN');
       out.push('<g class="alert-window" data-kind="' + esc(a.kind) + '"><title>' + esc(label) + '</title>' +
         '<rect class="shade-' + sev + '" x="' + f(xa) + '" y="' + m.t + '" width="' + f(wd) + '" height="' + ph + '"></rect>' +
@@ -309,9 +304,8 @@
 
   var OUTCOME_STATE = { transferred: 'quarantined' };
   function stateBadge(state) {
-    var known = ['delivered', 'bounced', 'aborted', 'quarantined', 'in_transfer', 'released', 'deleted', 'open'];
     var s = OUTCOME_STATE[state] || state;
-    return el('span', 'badge ' + (known.indexOf(s) >= 0 ? 'st-' + s : 'outcome-other'), String(state || '?').replace(/_/g, ' '));
+    return el('span', 'badge ' + (STATES.indexOf(s) >= 0 ? 'st-' + s : 'outcome-other'), String(state || '?').replace(/_/g, ' '));
   }
 
   function step(parent, label, time, extra, pending) {

@@ -79,6 +79,7 @@ try {
     wait: (s.querySelector('path.line-wait') || {}).getAttribute?.('d') || '',
     age: (s.querySelector('path.line-age') || {}).getAttribute?.('d') || '',
     windows: s.querySelectorAll('.alert-window').length,
+    shades: [...s.querySelectorAll('.alert-window rect:first-of-type')].map((r) => r.getAttribute('class')),
     width: s.getBoundingClientRect().width,
   })));
   result.charts = charts.length;
@@ -88,6 +89,10 @@ try {
   check(charts.length >= +(opt['min-charts'] || 1), `expected at least ${opt['min-charts'] || 1} charts, got ${charts.length}`);
   check(result.chartsWithData === charts.length, `every chart draws its lines (${result.chartsWithData}/${charts.length})`);
   check(result.chartAlertWindows > 0, 'some chart shades an alert window');
+  // Severity comes with the data: stuck queues are critical, TLS / connection failures warnings.
+  const shades = charts.flatMap((c) => c.shades);
+  check(shades.includes('shade-crit') && shades.includes('shade-warn') && shades.every((c) => /^shade-(crit|warn|info)$/.test(c)),
+    `alert windows are shaded by severity: ${[...new Set(shades)].join(', ')}`);
   const dwellBars = await page.$$eval('#dwell-chart svg rect', (r) => r.length);
   result.dwellBars = dwellBars;
   check(dwellBars > 0, 'the dwell histogram is drawn');
@@ -116,6 +121,7 @@ try {
         outcome: h.querySelector('.hop-outcome').textContent,
       })),
       cpq: (c.querySelector('.cpq-leg') || {}).textContent || null,
+      states: [...c.querySelectorAll('.badge')].map((b) => b.className),
     })));
   }
 
@@ -128,6 +134,7 @@ try {
     if (check(found.length > 0, `search for ${opt['message-id']} finds a flow`)) {
       check(!!match, `a result has ${want.length} hops ${want.join('→')}: got ${JSON.stringify(found.map((f) => f.hops.map((h) => h.role)))}`);
       check(!match || !!match.cpq, 'the round trip shows its cpq leg');
+      check(!match || match.states.some((s) => s.includes('st-delivered')), `the delivered round trip has a state badge: ${match && match.states}`);
     }
     // Without brackets, too.
     const plain = await search(opt['message-id']);
