@@ -41,6 +41,15 @@ public class TraceAndDemoTests
         Assert.Contains($"flow {flow.GetProperty("flow").GetProperty("id").GetString()}", byHop.Out);
         Assert.DoesNotContain("Start MID", byHop.Out);
 
+        // A line longer than trace's read buffer ahead of the flow does not hide it.
+        var padded = Path.Combine(dir, "padded");
+        Directory.CreateDirectory(padded);
+        File.Copy(Path.Combine(analysis, "events.ndjson"), Path.Combine(padded, "events.ndjson"));
+        File.WriteAllText(Path.Combine(padded, "flows.ndjson"), "{\"pad\":\"" + new string('x', 3 << 20) + "\"}\n"
+            + File.ReadAllText(Path.Combine(analysis, "flows.ndjson")));
+        var again = CliRunner.Run("trace", "--in", padded, "--message-id", messageId);
+        Assert.Equal(byId, again);
+
         var missing = CliRunner.Run("trace", "--in", analysis, "--message-id", "no-such-id@example.com");
         Assert.Equal(1, missing.Exit);
         Assert.Contains("no flow with Message-ID", missing.Err);

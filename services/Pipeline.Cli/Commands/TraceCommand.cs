@@ -73,33 +73,56 @@ public static class TraceCommand
     {
         // A cheap byte search first: only lines that contain the id are parsed.
         var needle = Encoding.UTF8.GetBytes(id);
-        return Scan(path, line => line.AsSpan().IndexOf(needle) >= 0, doc =>
+        return Scan(path, line => line.IndexOf(needle) >= 0, doc =>
             doc.GetProperty("email").GetProperty("message_id") is { ValueKind: JsonValueKind.String } m && m.GetString() == id);
     }
 
     private static List<JsonElement> FindByHop(string path, string appliance, long mid)
     {
         var needle = Encoding.UTF8.GetBytes($"\"mid\":{mid.ToString(CultureInfo.InvariantCulture)},");
-        return Scan(path, line => line.AsSpan().IndexOf(needle) >= 0, doc =>
+        return Scan(path, line => line.IndexOf(needle) >= 0, doc =>
             doc.GetProperty("hops").EnumerateArray().Any(h => h.GetProperty("appliance").GetString() == appliance && h.GetProperty("mid").GetInt64() == mid));
     }
 
-    /// <summary>The documents of an NDJSON file that pass the cheap byte test <paramref name="maybe"/> and then <paramref name="match"/>.</summary>
-    private static List<JsonElement> Scan(string path, Func<byte[], bool> maybe, Func<JsonElement, bool> match)
+    private delegate bool LineTest(ReadOnlySpan<byte> line);
+
+    /// <summary>
+    /// The documents of an NDJSON file that pass the cheap byte test <paramref name="maybe"/> and then
+    /// <paramref name="match"/>. Lines are tested as the bytes read (events.ndjson is several times the input's size):
+    /// only candidates are parsed.
+    /// </summary>
+    private static List<JsonElement> Scan(string path, LineTest maybe, Func<JsonElement, bool> match)
     {
         var result = new List<JsonElement>();
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 20];
+        int start = 0, end = 0;
+        bool eof = false;
         long number = 0;
-        while (reader.ReadLine() is { } text)
+        while (true)
         {
+            int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+            if (nl < 0 && !eof)
+            {
+                // Keep the partial line and read more; a line longer than the buffer grows it.
+                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+                if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                int n = stream.Read(buffer, end, buffer.Length - end);
+                if (n == 0) eof = true;
+                else end += n;
+                continue;
+            }
+            if (nl < 0 && start == end) break;
+            var line = buffer.AsMemory(start, nl < 0 ? end - start : nl);
+            start += nl < 0 ? line.Length : nl + 1;
             number++;
-            var line = Encoding.UTF8.GetBytes(text);
-            if (!maybe(line)) continue;
+            if (!maybe(line.Span)) continue;
             JsonDocument doc;
             try { doc = JsonDocument.Parse(line); }
             catch (JsonException ex) { throw new InputException($"{path}, line {number}: not a JSON document ({ex.Message})"); }
-            using (doc)
+            using (doc) // the document reads the buffer in place: keep only clones
                 if (match(doc.RootElement)) result.Add(doc.RootElement.Clone());
         }
         return result;
@@ -115,7 +138,11 @@ public static class TraceCommand
         var result = hops.ToDictionary(h => h, _ => new List<JsonElement>());
         static (string, long)? HopOf(JsonElement e) =>
             e.TryGetProperty("mid", out var m) ? (e.GetProperty("observer").GetProperty("hostname").GetString()!, m.GetInt64()) : null;
-        var events = Scan(path, line => needles.Any(n => line.AsSpan().IndexOf(n) >= 0), e => HopOf(e) is { } hop && hops.Contains(hop));
+        var events = Scan(path, line =>
+        {
+            foreach (var n in needles) if (line.IndexOf(n) >= 0) return true;
+            return false;
+        }, e => HopOf(e) is { } hop && hops.Contains(hop));
         foreach (var e in events) result[HopOf(e)!.Value].Add(e);
         return result;
     }

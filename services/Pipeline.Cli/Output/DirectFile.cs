@@ -29,7 +29,15 @@ internal sealed unsafe class DirectFileStream : Stream
 {
     private const int Align = 4096;
     private const int BufferSize = 4 << 20;
-    private const int O_WRONLY = 0x1, O_CREAT = 0x40, O_TRUNC = 0x200, O_DIRECT = 0x4000, O_CLOEXEC = 0x80000;
+    private const int O_WRONLY = 0x1, O_CREAT = 0x40, O_TRUNC = 0x200, O_CLOEXEC = 0x80000;
+
+    /// <summary>O_DIRECT differs between architectures (on ARM, 0x4000 is O_DIRECTORY); 0 where it is not known here.</summary>
+    private static readonly int O_DIRECT = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 => 0x4000,
+        Architecture.Arm64 or Architecture.Arm => 0x10000,
+        _ => 0,
+    };
 
     /// <summary>Native memory as <see cref="Memory{T}"/>, for the asynchronous writes.</summary>
     private sealed class NativeBuffer : System.Buffers.MemoryManager<byte>
@@ -57,6 +65,7 @@ internal sealed unsafe class DirectFileStream : Stream
 
     public static DirectFileStream? TryOpen(string path)
     {
+        if (O_DIRECT == 0) return null;
         try
         {
             int fd = Open(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 420 /* 0644 */);

@@ -23,9 +23,6 @@ public sealed class NdjsonWriter : IDisposable
         _json = new Utf8JsonWriter(_buffer, EventJsonWriter.Options);
     }
 
-    /// <summary>Documents written.</summary>
-    public long Count { get; private set; }
-
     /// <summary>The buffer for a document written directly as bytes (the event emitter); then <see cref="EndDocument"/>.</summary>
     public IBufferWriter<byte> Buffer => _buffer;
 
@@ -38,7 +35,6 @@ public sealed class NdjsonWriter : IDisposable
         _json.Flush();
         _json.Reset(_buffer);
         _buffer.Write("\n"u8);
-        Count++;
         if (_buffer.WrittenCount >= (1 << 20) - 64 * 1024) FlushBuffer();
     }
 
