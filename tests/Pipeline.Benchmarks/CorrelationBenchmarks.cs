@@ -74,6 +74,23 @@ public class OpenMessageMemory
         foreach (var (line, e) in _lines) stitcher.Observe(e, line);
         return engine.OpenMessages;
     }
+
+    /// <summary>
+    /// Baseline: what a script that keeps each open message's raw lines until it finishes holds (the lines as
+    /// strings, grouped by MID in a dictionary).
+    /// </summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Messages)]
+    public int KeepRawLines()
+    {
+        var open = new Dictionary<long, List<string>>();
+        foreach (var (line, e) in _lines)
+        {
+            if (e.Mid < 0) continue;
+            if (!open.TryGetValue(e.Mid, out var lines)) open[e.Mid] = lines = [];
+            lines.Add(Encoding.UTF8.GetString(line));
+        }
+        return open.Count;
+    }
 }
 
 /// <summary>
@@ -111,6 +128,26 @@ public class StitchAndJoin
 
     /// <summary>Lines in the estate (operations per invocation).</summary>
     public static int Lines;
+
+    /// <summary>
+    /// Baseline: grep-style stitching, as a script would do it: group the lines by appliance and MID (no ICID/DCID
+    /// context, no joining across appliances, no detectors), and count a message when its <c>Message finished</c>
+    /// line comes.
+    /// </summary>
+    [Benchmark(Baseline = true)]
+    public long GroupByMid()
+    {
+        var open = new Dictionary<(string, long), List<byte[]>>();
+        long finished = 0;
+        foreach (var (appliance, line, e) in _lines)
+        {
+            if (e.Mid < 0) continue;
+            if (!open.TryGetValue((appliance, e.Mid), out var lines)) open[(appliance, e.Mid)] = lines = [];
+            lines.Add(line);
+            if (e.Type == LineType.MessageFinished && open.Remove((appliance, e.Mid))) finished++;
+        }
+        return finished + open.Count;
+    }
 
     [Benchmark]
     public long StitchJoinDetect()
