@@ -1,3 +1,5 @@
+using Pipeline.Protocol;
+
 namespace Pipeline.Correlation;
 
 /// <summary>Thresholds and settings of the correlation engine. The defaults suit a production estate.</summary>
@@ -52,4 +54,10 @@ public sealed record CorrelationOptions
 
     /// <summary>Sample MIDs kept as alert evidence.</summary>
     public int SampleMids { get; init; } = 5;
+
+    /// <summary>Roles given by configuration (<c>--role NAME=esa|sma</c>); other appliances' roles are inferred from their lines.</summary>
+    public IReadOnlyDictionary<string, ApplianceRole> Roles { get; init; } = new Dictionary<string, ApplianceRole>(StringComparer.Ordinal);
+
+    /// <summary>Appliance addresses given by configuration (address → appliance); they win over the addresses the lines show.</summary>
+    public IReadOnlyDictionary<string, string> Addresses { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

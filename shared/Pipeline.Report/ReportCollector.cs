@@ -1,12 +1,13 @@
-using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 
 namespace Pipeline.Report;
 
 /// <summary>
 /// Gathers what the HTML report shows while <c>pipeline analyze</c> runs: a bounded set of flows for the search box
 /// (quarantine and problem flows first), the quarantine dwell times, and at the end the appliances, queue backlogs
-/// and alerts from the engine.
+/// and alerts from the estate stage.
 /// </summary>
 public sealed class ReportCollector(int maxFlows = 50_000)
 {
@@ -42,44 +43,40 @@ public sealed class ReportCollector(int maxFlows = 50_000)
         }
     }
 
-    /// <summary>Builds the report data once the engine has completed.</summary>
-    public ReportData Build(CorrelationEngine engine, IReadOnlyList<AlertDocument> alerts, int files, long lines, long unparsed)
+    /// <summary>Builds the report data once the estate stage has completed.</summary>
+    public ReportData Build(EstateStage estate, CorrelationStats stats, IReadOnlyList<AlertDocument> alerts, int files, long lines, long unparsed)
     {
-        var dir = engine.Directory;
         var data = new ReportData
         {
             Title = "pipeline report",
             Files = files,
             Lines = lines,
             Unparsed = unparsed,
-            Messages = engine.Stats.Flows,
-            FlowsByState = new Dictionary<string, long>(engine.Stats.FlowsByState),
-            CpqTransfers = engine.Stats.CpqTransfers,
-            CpqReleases = engine.Stats.CpqReleases,
+            Messages = stats.Flows,
+            FlowsByState = new Dictionary<string, long>(stats.FlowsByState),
+            CpqTransfers = stats.CpqTransfers,
+            CpqReleases = stats.CpqReleases,
             CpqDeleted = _deleted,
             QuarantineDwellSeconds = _dwell,
             Alerts = [.. alerts],
-            FlowsTotal = engine.Stats.Flows,
+            FlowsTotal = stats.Flows,
         };
-        foreach (var name in engine.Appliances)
-        {
-            var s = engine.For(name);
+        foreach (var a in estate.Appliances)
             data.Appliances.Add(new ApplianceSummary
             {
-                Name = name, Role = dir.RoleName(name), Lines = s.Lines,
-                FirstLine = s.MinTime > 0 ? new DateTime(s.MinTime, DateTimeKind.Utc) : null,
-                LastLine = s.MaxTime > 0 ? new DateTime(s.MaxTime, DateTimeKind.Utc) : null,
-                Ips = dir.IpsOf(name).ToList(),
+                Name = a.Name, Role = a.Role.Name(), Lines = a.Lines,
+                FirstLine = a.MinTime > 0 ? new DateTime(a.MinTime, DateTimeKind.Utc) : null,
+                LastLine = a.MaxTime > 0 ? new DateTime(a.MaxTime, DateTimeKind.Utc) : null,
+                Ips = [.. a.Ips],
             });
-            foreach (var q in s.Queues.Where(q => q.Series.Count > 0))
-                data.Queues.Add(new QueueSeries
-                {
-                    Queue = q.Kind == AlertKinds.CpqReleaseStuck ? ReportView.ReleaseQueue : ReportView.TransferQueue,
-                    Appliance = name,
-                    Peer = dir.PeerName(q.Peer),
-                    Points = q.Series.Select(p => new QueuePoint(new DateTime(p.Time, DateTimeKind.Utc), p.Waiting, p.OldestAge / TimeSpan.TicksPerSecond)).ToList(),
-                });
-        }
+        foreach (var q in estate.Queues)
+            data.Queues.Add(new QueueSeries
+            {
+                Queue = q.Kind == AlertKinds.CpqReleaseStuck ? ReportView.ReleaseQueue : ReportView.TransferQueue,
+                Appliance = q.Appliance,
+                Peer = q.Peer,
+                Points = q.Points.Select(p => new QueuePoint(new DateTime(p.Time, DateTimeKind.Utc), p.Waiting, p.OldestAge / TimeSpan.TicksPerSecond)).ToList(),
+            });
         var times = data.Appliances.Where(a => a.FirstLine is not null).ToList();
         if (times.Count > 0)
         {

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 using Pipeline.MailLogs;
 
 namespace Pipeline.Arrow.Tests;
@@ -49,10 +51,9 @@ internal static class TestData
     }
 
     /// <summary>Runs the correlation engine over parsed lines (in order) and returns its flows and alerts.</summary>
-    public static (List<FlowDocument> Flows, IReadOnlyList<AlertDocument> Alerts) Correlate(IEnumerable<ParsedLine> lines, Action<CorrelationEngine>? configure = null)
+    public static (List<FlowDocument> Flows, IReadOnlyList<AlertDocument> Alerts) Correlate(IEnumerable<ParsedLine> lines, CorrelationOptions? options = null)
     {
-        var engine = new CorrelationEngine();
-        configure?.Invoke(engine);
+        var engine = new EstatePipeline(options);
         var flows = new List<FlowDocument>();
         engine.FlowCompleted += flows.Add;
         foreach (var l in lines) engine.Observe(l.Appliance, l.Event, l.Line);
@@ -162,12 +163,12 @@ internal static class TestData
         return result;
     }
 
-    public static void ConfigureEstate(CorrelationEngine engine)
+    /// <summary>The estate's addresses and the SMA's role, as configuration.</summary>
+    public static CorrelationOptions ConfigureEstate => new()
     {
-        engine.Directory.ConfigureIp("esa01", EsaIp);
-        engine.Directory.ConfigureIp("sma01", SmaIp);
-        engine.Directory.ConfigureRole("sma01", ApplianceRole.Sma);
-    }
+        Addresses = new Dictionary<string, string> { [EsaIp] = "esa01", [SmaIp] = "sma01" },
+        Roles = new Dictionary<string, ApplianceRole> { ["sma01"] = ApplianceRole.Sma },
+    };
 
     /// <summary>Flows built by hand: every cpq field set, sub-second times, no recipients, odd text.</summary>
     public static List<FlowDocument> HandBuiltFlows() =>

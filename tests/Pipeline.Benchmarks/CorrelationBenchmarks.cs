@@ -7,6 +7,8 @@ using BenchmarkDotNet.Reports;
 using Perfolizer.Horology;
 using Perfolizer.Metrology;
 using Pipeline.Correlation;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 using Pipeline.MailLogs;
 using Pipeline.Simulation;
 
@@ -69,9 +71,8 @@ public class OpenMessageMemory
     [Benchmark(OperationsPerInvoke = Messages)]
     public int OpenOneMessage()
     {
-        var engine = new CorrelationEngine();
-        var stitcher = engine.For("esa01");
-        foreach (var (line, e) in _lines) stitcher.Observe(e, line);
+        var engine = new EstatePipeline();
+        foreach (var (line, e) in _lines) engine.Observe("esa01", e, line);
         return engine.OpenMessages;
     }
 
@@ -95,7 +96,7 @@ public class OpenMessageMemory
 
 /// <summary>
 /// Stitching and joining throughput on a simulated estate (3 ESAs, 1 SMA, 3 hours, with a CPQ outage), lines parsed
-/// in the setup: per operation one line through <see cref="CorrelationEngine.Observe"/>, including the flows it
+/// in the setup: per operation one line through <see cref="EstatePipeline.Observe"/>, including the flows it
 /// completes and, at the end, the remaining flows and the alerts. One thread.
 /// </summary>
 [MemoryDiagnoser]
@@ -152,7 +153,7 @@ public class StitchAndJoin
     [Benchmark]
     public long StitchJoinDetect()
     {
-        var engine = new CorrelationEngine();
+        var engine = new EstatePipeline();
         long flows = 0;
         engine.FlowCompleted += _ => flows++;
         foreach (var (appliance, line, e) in _lines) engine.Observe(appliance, e, line);

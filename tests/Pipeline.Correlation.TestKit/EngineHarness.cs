@@ -5,6 +5,7 @@ using System.Text.Json;
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
 using Pipeline.Correlation.Output;
+using Pipeline.Correlation.Stages;
 using Pipeline.MailLogs;
 
 namespace Pipeline.Correlation.TestKit;
@@ -60,13 +61,13 @@ public sealed class EngineRun
     /// <summary>Each alert as its alerts.ndjson line.</summary>
     public List<string> AlertJson { get; } = [];
 
-    /// <summary>The engine under test.</summary>
-    public CorrelationEngine Engine { get; }
+    /// <summary>The stages under test, in one thread.</summary>
+    public EstatePipeline Engine { get; }
 
-    /// <summary>A new engine; <paramref name="configure"/> may set appliance addresses and roles, or subscribe.</summary>
-    public EngineRun(CorrelationOptions? options = null, Action<CorrelationEngine>? configure = null)
+    /// <summary>New stages (<paramref name="options"/> may configure appliance addresses and roles); <paramref name="configure"/> may subscribe.</summary>
+    public EngineRun(CorrelationOptions? options = null, Action<EstatePipeline>? configure = null, int joinPartitions = 1)
     {
-        Engine = new CorrelationEngine(options);
+        Engine = new EstatePipeline(options, joinPartitions);
         configure?.Invoke(Engine);
         Engine.FlowCompleted += f =>
         {

@@ -1,4 +1,5 @@
 using Pipeline.Correlation.Model;
+using Pipeline.Protocol;
 
 namespace Pipeline.Correlation.Tests;
 
@@ -9,11 +10,10 @@ public class DetectorTests
     private const string EsaIp = Scenarios.EsaIp;
     private const string SmaIp = Scenarios.SmaIp;
 
-    private static EngineRun NewRun(CorrelationOptions? options = null) => new(options, e =>
+    private static EngineRun NewRun(CorrelationOptions? options = null) => new((options ?? new CorrelationOptions()) with
     {
-        e.Directory.ConfigureIp("sma01", SmaIp);
-        e.Directory.ConfigureIp("esa01", EsaIp);
-        e.Directory.ConfigureRole("sma01", ApplianceRole.Sma);
+        Addresses = new Dictionary<string, string> { [SmaIp] = "sma01", [EsaIp] = "esa01" },
+        Roles = new Dictionary<string, ApplianceRole> { ["sma01"] = ApplianceRole.Sma },
     });
 
     /// <summary>
@@ -93,10 +93,11 @@ public class DetectorTests
         Assert.Equal([1001L, 1002, 1003, 1004, 1005], stuck.Evidence.SampleMids);
         Assert.Contains(":-aNULL", stuck.Hint);
         // The backlog series of the.cpq.host on esa01 climbs to 30 and falls back to 0 when the queue drains.
-        var queue = run.Engine.For("esa01").Queues.Single(q => q.Kind == AlertKinds.CpqQueueStuck && q.Peer == SmaIp);
-        Assert.Equal(30, queue.Series.Max(p => p.Waiting)); // sampled at minute starts: 00:00..00:58 before 01:00 enqueues
-        Assert.Equal(0, queue.Series[^1].Waiting);
-        Assert.True(queue.Series.Max(p => p.OldestAge) >= TimeSpan.FromMinutes(59).Ticks);
+        // (The estate stage names the peer from the configured addresses.)
+        var queue = run.Engine.Estate.Queues.Single(q => q.Appliance == "esa01" && q.Kind == AlertKinds.CpqQueueStuck && q.Peer == "sma01");
+        Assert.Equal(30, queue.Points.Max(p => p.Waiting)); // sampled at minute starts: 00:00..00:58 before 01:00 enqueues
+        Assert.Equal(0, queue.Points[^1].Waiting);
+        Assert.True(queue.Points.Max(p => p.OldestAge) >= TimeSpan.FromMinutes(59).Ticks);
         // Every message still arrives: 46 flows, all transferred.
         Assert.Equal(46, run.Flows.Count);
         Assert.All(run.Flows, f => Assert.Equal(FlowStates.Quarantined, f.State));

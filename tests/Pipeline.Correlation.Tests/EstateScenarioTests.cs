@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Pipeline.Correlation.Model;
 using Pipeline.Correlation.Output;
+using Pipeline.Correlation.Stages;
 using Pipeline.MailLogs;
 using Pipeline.Simulation;
 
@@ -68,7 +69,7 @@ public class EstateScenarioTests
         public List<string> FlowJson { get; } = [];
         public IReadOnlyList<AlertDocument> Alerts { get; set; } = [];
         public List<string> AlertJson { get; } = [];
-        public CorrelationEngine Engine { get; set; } = null!;
+        public EstatePipeline Engine { get; set; } = null!;
     }
 
     /// <summary>
@@ -76,10 +77,10 @@ public class EstateScenarioTests
     /// appliance's lines in their own order, optionally in slices so that appliances interleave.
     /// Syslog appliances are named by their host, as <c>pipeline analyze</c> names them.
     /// </summary>
-    internal static Result Run(Estate estate, IEnumerable<(string Appliance, int From, int To)> order)
+    internal static Result Run(Estate estate, IEnumerable<(string Appliance, int From, int To)> order, int joinPartitions = 1)
     {
         var r = new Result();
-        var engine = new CorrelationEngine();
+        var engine = new EstatePipeline(joinPartitions: joinPartitions);
         r.Engine = engine;
         engine.FlowCompleted += f =>
         {

@@ -10,22 +10,22 @@ namespace Pipeline.Correlation.Tests;
 /// </summary>
 public class GoldenTests
 {
-    public static TheoryData<string> Cases => new()
-    {
+    private static readonly string[] Names =
+    [
         "healthy", "tls-anon", "port-blocked", "listener-suspended-sma", "listener-suspended-esa", "sma-app-fault",
         "quarantine-full", "silent-esa", "silent-sma", "mixed-wrapped", "two-smas", "corpus-2014", "corpus-syslog-2011", "corpus-seed",
-    };
+    ];
 
     private static readonly string GoldenDir = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../golden"));
 
-    internal static (List<string> Flows, List<string> Alerts) Results(string name)
+    internal static (List<string> Flows, List<string> Alerts) Results(string name, int joinPartitions = 1)
     {
         EstateScenarioTests.Result run;
         switch (name)
         {
-            case "corpus-2014": return Corpus("esa", "esa-mailtext-2014-sanitized.log");
-            case "corpus-syslog-2011": return Corpus("esa", "esa-syslog-2011-examples.log");
-            case "corpus-seed": return Corpus("esa", "seed-technote-examples.log");
+            case "corpus-2014": return Corpus("esa", "esa-mailtext-2014-sanitized.log", joinPartitions);
+            case "corpus-syslog-2011": return Corpus("esa", "esa-syslog-2011-examples.log", joinPartitions);
+            case "corpus-seed": return Corpus("esa", "seed-technote-examples.log", joinPartitions);
         }
         var estate = name switch
         {
@@ -42,24 +42,32 @@ public class GoldenTests
             "two-smas" => EstateScenarioTests.Generate("tls-anon:esa01@2h-3h listener-suspended:sma02@3h-4h", esa: 4, sma: 2),
             _ => throw new ArgumentException(name),
         };
-        run = EstateScenarioTests.Run(estate, EstateScenarioTests.Whole(estate));
+        run = EstateScenarioTests.Run(estate, EstateScenarioTests.Whole(estate), joinPartitions);
         return (run.FlowJson.Order(StringComparer.Ordinal).ToList(), run.AlertJson);
     }
 
-    private static (List<string>, List<string>) Corpus(string appliance, string file)
+    private static (List<string>, List<string>) Corpus(string appliance, string file, int joinPartitions)
     {
-        var run = new EngineRun().FeedFile(appliance, Path.Combine(AppContext.BaseDirectory, "corpus", file)).Complete();
+        var run = new EngineRun(joinPartitions: joinPartitions).FeedFile(appliance, Path.Combine(AppContext.BaseDirectory, "corpus", file)).Complete();
         return (run.FlowJson.Order(StringComparer.Ordinal).ToList(), run.AlertJson);
+    }
+
+    /// <summary>Every case through one join partition and through seven (the join keys must bring each journey's hops together).</summary>
+    public static TheoryData<string, int> CasesAndPartitions()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var name in Names) { data.Add(name, 1); data.Add(name, 7); }
+        return data;
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void Flows_and_alerts_equal_the_recorded_results(string name)
+    [MemberData(nameof(CasesAndPartitions))]
+    public void Flows_and_alerts_equal_the_recorded_results(string name, int joinPartitions)
     {
-        var (flows, alerts) = Results(name);
+        var (flows, alerts) = Results(name, joinPartitions);
         string flowsPath = Path.Combine(GoldenDir, name + ".flows.ndjson.br");
         string alertsPath = Path.Combine(GoldenDir, name + ".alerts.ndjson");
-        if (Environment.GetEnvironmentVariable("PIPELINE_RECORD_GOLDEN") == "1")
+        if (Environment.GetEnvironmentVariable("PIPELINE_RECORD_GOLDEN") == "1" && joinPartitions == 1)
         {
             Directory.CreateDirectory(GoldenDir);
             // Brotli at its highest quality and widest window: the recorded flows take a tenth of their text.

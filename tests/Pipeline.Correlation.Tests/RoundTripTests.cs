@@ -1,4 +1,6 @@
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 
 namespace Pipeline.Correlation.Tests;
 
@@ -70,10 +72,12 @@ public class RoundTripTests
     public void Roles_are_inferred_and_ips_learned_from_the_appliances_own_lines()
     {
         var run = Run();
-        Assert.Equal(ApplianceRole.Esa, run.Engine.Directory.RoleOf("esa01"));
-        Assert.Equal(ApplianceRole.Sma, run.Engine.Directory.RoleOf("sma01"));
-        Assert.Equal("sma01", run.Engine.Directory.ApplianceByIp("10.0.9.5"));
-        Assert.Equal("esa01", run.Engine.Directory.ApplianceByIp("10.0.1.10"));
+        Assert.Equal(ApplianceRole.Esa, run.Engine.For("esa01").Stitcher.Role);
+        Assert.Equal(ApplianceRole.Sma, run.Engine.For("sma01").Stitcher.Role);
+        Assert.Equal([ApplianceRole.Esa, ApplianceRole.Sma], run.Engine.Estate.Appliances.Select(a => a.Role));
+        Assert.Equal("sma01", run.Engine.Estate.Addresses.ApplianceByIp("10.0.9.5"));
+        Assert.Equal("esa01", run.Engine.Estate.Addresses.ApplianceByIp("10.0.1.10"));
+        Assert.All(run.Engine.Partitions, p => Assert.Equal(0, p.HeldHops));
     }
 
     [Fact]

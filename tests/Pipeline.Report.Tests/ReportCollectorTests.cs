@@ -1,5 +1,7 @@
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 
 namespace Pipeline.Report.Tests;
 
@@ -33,7 +35,7 @@ public class ReportCollectorTests
         for (int i = 0; i < 1000; i++) flows.Add(Flow(states[i % 4], i, T0.AddMinutes(random.Next(0, 10_000))));
         foreach (var f in flows.OrderBy(_ => random.Next())) collector.Add(f);
 
-        var stuck = collector.Build(new CorrelationEngine(), [], 1, 1, 0).OldestStuck;
+        var stuck = collector.Build(new EstateStage(new CorrelationOptions()), new CorrelationStats(), [], 1, 1, 0).OldestStuck;
 
         // 250 messages wait in the.cpq.host: the 50 that waited longest are shown, longest first.
         var expected = flows.Where(f => f.State == FlowStates.InTransfer).OrderBy(f => f.Cpq!.EnqueuedAt).ThenBy(f => f.Id, StringComparer.Ordinal)
@@ -51,7 +53,7 @@ public class ReportCollectorTests
         collector.Add(Flow(FlowStates.InTransfer, 4, T0.AddHours(5)));
         collector.Add(Flow(FlowStates.Released, 5, T0.AddHours(2)));
 
-        var stuck = collector.Build(new CorrelationEngine(), [], 1, 1, 0).OldestStuck;
+        var stuck = collector.Build(new EstateStage(new CorrelationOptions()), new CorrelationStats(), [], 1, 1, 0).OldestStuck;
 
         Assert.Equal(["esa01:4:x", "esa01:5:x", "esa01:3:x", "esa01:1:x"], stuck.Select(f => f.Id));
     }

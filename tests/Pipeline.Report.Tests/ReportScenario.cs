@@ -1,5 +1,7 @@
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 using Pipeline.Correlation.TestKit;
 
 namespace Pipeline.Report.Tests;
@@ -44,18 +46,14 @@ internal static class ReportScenario
         var logs = new[] { esa01, sma01.Sorted(), esa02.Sorted(), sma02.Sorted() };
         // What pipeline analyze does: every completed flow goes to the report collector, which builds the data at the end.
         var collector = new ReportCollector();
-        var run = new EngineRun(null, e =>
+        var options = new CorrelationOptions
         {
-            e.Directory.ConfigureIp("esa01", Esa01Ip);
-            e.Directory.ConfigureIp("esa02", Esa02Ip);
-            e.Directory.ConfigureIp("sma01", Sma01Ip);
-            e.Directory.ConfigureIp("sma02", Sma02Ip);
-            e.Directory.ConfigureRole("sma01", ApplianceRole.Sma);
-            e.Directory.ConfigureRole("sma02", ApplianceRole.Sma);
-            e.FlowCompleted += collector.Add;
-        }).Feed(logs).Complete();
+            Addresses = new Dictionary<string, string> { [Esa01Ip] = "esa01", [Esa02Ip] = "esa02", [Sma01Ip] = "sma01", [Sma02Ip] = "sma02" },
+            Roles = new Dictionary<string, ApplianceRole> { ["sma01"] = ApplianceRole.Sma, ["sma02"] = ApplianceRole.Sma },
+        };
+        var run = new EngineRun(options, e => e.FlowCompleted += collector.Add).Feed(logs).Complete();
 
-        var data = collector.Build(run.Engine, run.Alerts, logs.Length, logs.Sum(l => l.Lines.Count), unparsed: 0);
+        var data = collector.Build(run.Engine.Estate, run.Engine.Stats, run.Alerts, logs.Length, logs.Sum(l => l.Lines.Count), unparsed: 0);
         data.Title = Title;
         var hostile = HostileFlow();
         data.Flows.Add(hostile);

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Pipeline.Cli.Input;
 using Pipeline.Cli.Output;
 using Pipeline.Correlation;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 
 namespace Pipeline.Cli.Commands;
 

@@ -7,6 +7,8 @@ using Pipeline.Cli.Output;
 using Pipeline.Correlation;
 using Pipeline.Correlation.Model;
 using Pipeline.Correlation.Output;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 using Pipeline.MailLogs;
 using Pipeline.Report;
 
@@ -111,8 +113,7 @@ public static class AnalyzeJob
         long bytesBefore = 0;
         Directory.CreateDirectory(settings.OutDir);
         var summary = new AnalyzeSummary();
-        var engine = new CorrelationEngine(settings.Options);
-        foreach (var (name, role) in settings.Roles) engine.Directory.ConfigureRole(name, role);
+        var engine = new EstatePipeline(settings.Options with { Roles = settings.Roles });
 
         string Out(string name) => Path.Combine(settings.OutDir, name);
         var report = new ReportCollector();
@@ -170,7 +171,7 @@ public static class AnalyzeJob
                 alertsArrow.Append(a);
             }
         }
-        var reportData = report.Build(engine, summary.Alerts, summary.Files, summary.Lines, summary.Unparsed);
+        var reportData = report.Build(engine.Estate, engine.Stats, summary.Alerts, summary.Files, summary.Lines, summary.Unparsed);
         ReportRenderer.WriteFile(reportData, Out("report.html"));
         summary.OldestStuck = reportData.OldestStuck;
 
@@ -179,7 +180,7 @@ public static class AnalyzeJob
         if (unknownRoles.Count > 0)
             throw new InputException($"--role names appliances with no lines in the input: {string.Join(", ", unknownRoles)} " +
                                      $"(appliances found: {string.Join(", ", found)})");
-        foreach (var name in found) summary.Appliances[name] = engine.Directory.RoleName(name);
+        foreach (var a in engine.Estate.Appliances) summary.Appliances[a.Name] = a.Role.Name();
         summary.Stats = engine.Stats;
         string[] outputs = ["events.ndjson", "flows.ndjson", "alerts.ndjson", ArrowOutput.EventsFileName, ArrowOutput.FlowsFileName,
             ArrowOutput.AlertsFileName, "report.html"];

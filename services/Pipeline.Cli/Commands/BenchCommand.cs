@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Correlation;
+using Pipeline.Correlation.Stages;
+using Pipeline.Protocol;
 using Pipeline.MailLogs;
 using Pipeline.Simulation;
 
@@ -180,7 +182,7 @@ public static class BenchCommand
     /// <summary>Bytes of managed memory one open (unfinished) message holds in a stitcher.</summary>
     internal static long MemoryPerOpenMessage(int messages)
     {
-        var engine = new CorrelationEngine();
+        var engine = new EstatePipeline();
         var ctx = new ParseContext();
         var e = LogEvent.Empty;
         void Feed(string text)

@@ -1,4 +1,5 @@
-using Pipeline.Correlation.State;
+using Pipeline.Protocol;
+using Pipeline.Protocol.Serialization;
 
 namespace Pipeline.Correlation.Detection;
 
@@ -32,15 +33,21 @@ public sealed class FailureWatch
     /// <summary>When a working connection cleared the open alert, 0 if none yet.</summary>
     public long ClearedAt { get; private set; }
 
-    internal FailureSnapshot Snapshot(Func<AlertState?, int> index) => new()
+    internal void Write(ProtocolWriter w)
     {
-        Kind = Kind, Peer = Peer, Recent = [.. _recent], ClearedAt = ClearedAt, OpenAlert = index(OpenAlert),
-    };
+        w.String(Kind);
+        w.String(Peer);
+        w.Varint(ClearedAt);
+        w.Bool(OpenAlert is not null);
+        if (OpenAlert is not null) PayloadCodec.WriteAlert(w, OpenAlert);
+        w.List(_recent, static (w, t) => w.Varint(t));
+    }
 
-    internal static FailureWatch Restore(FailureSnapshot s, string appliance, Func<int, AlertState?> alert)
+    internal static FailureWatch Read(ref ProtocolReader r, string appliance)
     {
-        var f = new FailureWatch(s.Kind, appliance, s.Peer) { ClearedAt = s.ClearedAt, OpenAlert = alert(s.OpenAlert) };
-        foreach (var t in s.Recent) f._recent.Enqueue(t);
+        var f = new FailureWatch(r.RequiredString(), appliance, r.RequiredString()) { ClearedAt = r.Varint() };
+        if (r.Bool()) f.OpenAlert = PayloadCodec.ReadAlert(ref r);
+        for (int i = 0, n = r.Count(); i < n; i++) f._recent.Enqueue(r.Varint());
         return f;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Correlation.Model;
+using Pipeline.Protocol;
 
 namespace Pipeline.Correlation.Detection;
 

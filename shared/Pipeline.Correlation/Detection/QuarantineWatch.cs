@@ -1,4 +1,5 @@
-using Pipeline.Correlation.State;
+using Pipeline.Protocol;
+using Pipeline.Protocol.Serialization;
 
 namespace Pipeline.Correlation.Detection;
 
@@ -16,16 +17,19 @@ public sealed class QuarantineWatch(string appliance)
     /// <summary>The open alert, if any.</summary>
     public AlertState? OpenAlert { get; private set; }
 
-    internal QuarantineSnapshot Snapshot(Func<AlertState?, int> index) => new()
+    internal void Write(ProtocolWriter w)
     {
-        LastProblem = _lastProblem, FirstOkAfterProblem = _firstOkAfterProblem, OpenAlert = index(OpenAlert),
-    };
+        w.Varint(_lastProblem);
+        w.Varint(_firstOkAfterProblem);
+        w.Bool(OpenAlert is not null);
+        if (OpenAlert is not null) PayloadCodec.WriteAlert(w, OpenAlert);
+    }
 
-    internal void Restore(QuarantineSnapshot s, Func<int, AlertState?> alert)
+    internal void Read(ref ProtocolReader r)
     {
-        _lastProblem = s.LastProblem;
-        _firstOkAfterProblem = s.FirstOkAfterProblem;
-        OpenAlert = alert(s.OpenAlert);
+        _lastProblem = r.Varint();
+        _firstOkAfterProblem = r.Varint();
+        OpenAlert = r.Bool() ? PayloadCodec.ReadAlert(ref r) : null;
     }
 
     /// <summary>A problem line.</summary>

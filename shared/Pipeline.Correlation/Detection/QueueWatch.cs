@@ -1,6 +1,13 @@
-using Pipeline.Correlation.State;
+using Pipeline.Protocol;
+using Pipeline.Protocol.Serialization;
 
 namespace Pipeline.Correlation.Detection;
+
+/// <summary>A point of a queue's backlog series.</summary>
+/// <param name="Time">UTC ticks (a minute boundary, or the exact time of the last line).</param>
+/// <param name="Waiting">Messages waiting.</param>
+/// <param name="OldestAge">Age of the oldest waiting message, ticks.</param>
+public readonly record struct BacklogPoint(long Time, int Waiting, long OldestAge);
 
 /// <summary>
 /// One CPQ queue: <c>the.cpq.host</c> on an ESA towards its SMA, or <c>the.cpq.release.host</c> on an SMA towards
@@ -38,42 +45,54 @@ public sealed class QueueWatch
     /// <summary>The waiting messages, oldest first.</summary>
     public IEnumerable<(long Since, long Mid)> Waiting => _waiting;
 
-    internal QueueSnapshot Snapshot(Func<AlertState?, int> index) => new()
+    internal void Write(ProtocolWriter w)
     {
-        Kind = Kind, Peer = Peer, LastSuccess = LastSuccess, LastError = LastError, ClearedAt = ClearedAt,
-        OpenAlert = index(OpenAlert), Waiting = _waiting.Select(w => new[] { w.Since, w.Mid }).ToList(),
-        Series = Series.Select(p => new[] { p.Time, p.Waiting, p.OldestAge }).ToList(),
-    };
+        w.String(Kind);
+        w.String(Peer);
+        w.Varint(LastSuccess);
+        w.String(LastError);
+        w.Varint(ClearedAt);
+        w.Bool(OpenAlert is not null);
+        if (OpenAlert is not null) PayloadCodec.WriteAlert(w, OpenAlert);
+        w.List(_waiting, static (w, x) => { w.Varint(x.Since); w.Varint(x.Mid); });
+        w.Bool(_last is not null);
+        if (_last is { } p) { w.Varint(p.Time); w.Varint(p.Waiting); w.Varint(p.OldestAge); }
+    }
 
-    internal static QueueWatch Restore(QueueSnapshot s, string appliance, Func<int, AlertState?> alert)
+    internal static QueueWatch Read(ref ProtocolReader r, string appliance)
     {
-        var q = new QueueWatch(s.Kind, appliance, s.Peer)
+        var q = new QueueWatch(r.RequiredString(), appliance, r.String())
         {
-            LastSuccess = s.LastSuccess, LastError = s.LastError, ClearedAt = s.ClearedAt, OpenAlert = alert(s.OpenAlert),
+            LastSuccess = r.Varint(), LastError = r.String(), ClearedAt = r.Varint(),
         };
-        foreach (var w in s.Waiting) q.Add(w[1], w[0]);
-        q.Series.AddRange(s.Series.Select(p => (p[0], (int)p[1], p[2])));
+        if (r.Bool()) q.OpenAlert = PayloadCodec.ReadAlert(ref r);
+        for (int i = 0, n = r.Count(); i < n; i++)
+        {
+            long since = r.Varint();
+            q.Add(r.Varint(), since);
+        }
+        if (r.Bool()) q._last = new BacklogPoint(r.Varint(), r.Int(), r.Varint());
         return q;
     }
 
-    /// <summary>The backlog over time: (minute, waiting, oldest age in ticks), a point per minute while messages wait and at each change.</summary>
-    public List<(long Time, int Waiting, long OldestAge)> Series { get; } = [];
+    private BacklogPoint? _last;
 
     /// <summary>
-    /// Records the backlog at <paramref name="now"/>: called once per minute of event time (the point is put at the
-    /// minute), and at the end of input with <paramref name="final"/> (the point is put at the exact time).
+    /// The backlog at <paramref name="now"/>, if it makes a new point of the series: called once per minute of event
+    /// time (the point is put at the minute), and at the end of input with <paramref name="final"/> (the point is put
+    /// at the exact time). Points that repeat the last one, and an empty queue that was empty, are no new point.
     /// </summary>
-    public void Sample(long now, bool final = false)
+    public BacklogPoint? Sample(long now, bool final = false)
     {
         long at = final ? now : now - now % TimeSpan.TicksPerMinute;
         int waiting = _waiting.Count;
-        if (Series.Count > 0)
+        if (_last is { } last)
         {
-            var last = Series[^1];
-            if ((!final && last.Time == at) || (waiting == 0 && last.Waiting == 0) || (final && last.Waiting == waiting)) return;
+            if ((!final && last.Time == at) || (waiting == 0 && last.Waiting == 0) || (final && last.Waiting == waiting)) return null;
         }
-        else if (waiting == 0) return;
-        Series.Add((at, waiting, waiting > 0 ? now - _waiting.Min.Since : 0));
+        else if (waiting == 0) return null;
+        _last = new BacklogPoint(at, waiting, waiting > 0 ? now - _waiting.Min.Since : 0);
+        return _last;
     }
 
     /// <summary>A message starts waiting (idempotent).</summary>

@@ -1,10 +1,11 @@
 using Pipeline.Correlation.Model;
 using Pipeline.MailLogs;
+using Pipeline.Protocol;
 
 namespace Pipeline.Correlation.Joining;
 
 /// <summary>Turns the hops and links of one joined component into its <see cref="FlowDocument"/>.</summary>
-internal sealed class FlowBuilder(ApplianceDirectory directory)
+internal sealed class FlowBuilder(AddressBook addresses)
 {
     public FlowDocument Build(List<Hop> hops, List<(HopKey From, HopKey To, LinkKind Kind)> links,
         (HopKey Parent, LinkKind Kind)? parent, string? parentId, List<(HopKey From, string Ip, long Mid, LinkKind Kind)> unresolved)
@@ -33,7 +34,7 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
         long size = root.Size >= 0 ? root.Size : hops.Select(h => h.Size).FirstOrDefault(s => s >= 0, -1);
         if (size >= 0) flow.Size = size;
         foreach (var h in hops)
-            flow.Hops.Add(new FlowHop(h.Appliance, directory.RoleName(h.Appliance), h.Mid, Time(h.FirstSeen),
+            flow.Hops.Add(new FlowHop(h.Appliance, h.Role.Name(), h.Mid, Time(h.FirstSeen),
                 h.EndedAt > 0 ? Time(h.EndedAt) : null, OutcomeName(h.Outcome)));
         if (hops.All(h => h.EndedAt > 0)) flow.End = Time(hops.Max(h => h.EndedAt));
 
@@ -99,13 +100,13 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
         Hop? esa = transfer != default ? byKey.GetValueOrDefault(transfer.From)
             : hops.FirstOrDefault(h => !h.ViaCpq && (h.CpqEnqueuedAt > 0 || h.Destination != QuarantineDestination.None));
         Hop? sma = transfer != default ? byKey.GetValueOrDefault(transfer.To)
-            : hops.FirstOrDefault(h => h.ViaCpq && h.QuarantinedAt > 0 && directory.RoleOf(h.Appliance) == ApplianceRole.Sma);
+            : hops.FirstOrDefault(h => h.ViaCpq && h.QuarantinedAt > 0 && h.Role == ApplianceRole.Sma);
         if (esa is null && sma is null) return (null, null);
 
         var leg = new CpqLeg
         {
             Kind = esa?.Destination == QuarantineDestination.ExternalSpam ? "spam" : "policy",
-            Esa = esa?.Appliance ?? directory.PeerName(sma!.SourceIp),
+            Esa = esa?.Appliance ?? addresses.PeerName(sma!.SourceIp),
             EsaMid = esa?.Mid,
             Quarantine = sma?.Quarantine ?? esa?.CpqQuarantine,
             EnqueuedAt = esa is { CpqEnqueuedAt: > 0 } ? Time(esa.CpqEnqueuedAt) : null,
@@ -122,7 +123,7 @@ internal sealed class FlowBuilder(ApplianceDirectory directory)
         }
         else if (esa is not null)
         {
-            leg.Sma = directory.PeerName(esa.AcceptedIp ?? esa.LastDeliveryIp);
+            leg.Sma = addresses.PeerName(esa.AcceptedIp ?? esa.LastDeliveryIp);
             if (esa.AcceptedMid >= 0) leg.SmaMid = esa.AcceptedMid;
         }
         else

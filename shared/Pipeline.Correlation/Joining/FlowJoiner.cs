@@ -1,6 +1,6 @@
 using Pipeline.Correlation.Model;
-using Pipeline.Correlation.State;
-using Pipeline.Correlation.Stitching;
+using Pipeline.Protocol;
+using Pipeline.Protocol.Serialization;
 
 namespace Pipeline.Correlation.Joining;
 
@@ -11,7 +11,7 @@ namespace Pipeline.Correlation.Joining;
 /// to has arrived and ended, and its parent flow (split, copy, bounce) has been handed on; whatever remains at the
 /// end of the input is handed on as it stands.
 /// </summary>
-public sealed class FlowJoiner : IStitchSink
+public sealed class FlowJoiner
 {
     private sealed class Node(HopKey key)
     {
@@ -46,98 +46,134 @@ public sealed class FlowJoiner : IStitchSink
     private readonly Dictionary<string, List<HopKey>> _failedArrivals = new(StringComparer.Ordinal);
     // Hops by the time they were last seen, as they arrived: what the horizon hands on (see HorizonPassed).
     private readonly Queue<(long At, HopKey Key)> _byAge = new();
-    private readonly ApplianceDirectory _directory;
+    private readonly AddressBook _addresses;
     private readonly CorrelationOptions _options;
     private readonly FlowBuilder _builder;
     private readonly Action<FlowDocument> _output;
 
     /// <summary>Creates a joiner that hands finished flows to <paramref name="output"/>.</summary>
-    public FlowJoiner(ApplianceDirectory directory, CorrelationOptions options, Action<FlowDocument> output)
+    public FlowJoiner(AddressBook addresses, CorrelationOptions options, Action<FlowDocument> output)
     {
-        _directory = directory;
+        _addresses = addresses;
         _options = options;
         _output = output;
-        _builder = new FlowBuilder(directory);
-        directory.IpLearned += OnIpLearned;
+        _builder = new FlowBuilder(addresses);
+        addresses.IpLearned += OnIpLearned;
     }
 
     /// <summary>Hops held in flows that are not complete yet.</summary>
     public int HeldHops => _nodes.Count;
 
-    /// <summary>The open components and recent flow ids as plain data, in a fixed order.</summary>
-    public JoinerSnapshot Snapshot()
+    /// <summary>Writes the open components and the recent flow ids, in a fixed order.</summary>
+    public void Write(ProtocolWriter w)
     {
-        var s = new JoinerSnapshot();
-        foreach (var root in _nodes.Values.Select(Find).Distinct()
-                     .OrderBy(r => r.Component!.Members.Select(m => m.Key).Min()))
+        var roots = _nodes.Values.Select(Find).Distinct().OrderBy(r => r.Component!.Members.Select(m => m.Key).Min()).ToList();
+        w.List(roots, static (w, root) =>
         {
             var c = root.Component!;
-            s.Components.Add(new ComponentSnapshot
+            w.List(c.Members.OrderBy(m => m.Key).ToList(), static (w, m) =>
             {
-                Members = c.Members.OrderBy(m => m.Key).Select(m => new MemberSnapshot(m.Key, m.Hop)).ToList(),
-                Links = (c.Links ?? []).Select(l => new LinkSnapshot(l.From, l.To, l.Kind)).ToList(),
-                Pending = (c.Pending ?? []).Select(p => new PendingSnapshot(p.From, p.Ip, p.Mid, p.Kind)).ToList(),
-                ParentLink = c.ParentLink is { } pl ? new LinkSnapshot(pl.Parent, default, pl.Kind) : null,
-                ParentId = c.ParentId,
-                Dependents = [.. c.Dependents ?? []],
+                PayloadCodec.WriteKey(w, m.Key);
+                w.Bool(m.Hop is not null);
+                if (m.Hop is not null) PayloadCodec.WriteHop(w, m.Hop);
             });
-        }
-        foreach (var (appliance, byMid) in _emitted.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            s.Emitted[appliance] = byMid.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => new EmittedHop(kv.Value.FlowId, kv.Value.At));
-        return s;
+            w.List(c.Links ?? NoLinks, static (w, l) => WriteLink(w, l.From, l.To, l.Kind));
+            w.List(c.Pending ?? [], static (w, p) =>
+            {
+                PayloadCodec.WriteKey(w, p.From);
+                w.String(p.Ip);
+                w.Varint(p.Mid);
+                w.Byte((byte)p.Kind);
+            });
+            w.Bool(c.ParentLink is not null);
+            if (c.ParentLink is { } pl) { PayloadCodec.WriteKey(w, pl.Parent); w.Byte((byte)pl.Kind); }
+            w.String(c.ParentId);
+            w.List(c.Dependents ?? [], PayloadCodec.WriteKey);
+        });
+        w.List(_emitted.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList(), (w, kv) =>
+        {
+            w.String(kv.Key);
+            w.List(kv.Value.OrderBy(e => e.Key).ToList(), static (w, e) => { w.Varint(e.Key); w.String(e.Value.FlowId); w.Varint(e.Value.At); });
+            // The pruning order as it stands: it decides which ids are still there when a late child asks.
+            w.List(_emittedOrder[kv.Key], static (w, x) => { w.Varint(x.At); w.Varint(x.Mid); });
+        });
+        // The horizon's queue in its order, without entries of hops handed on already (they are skipped anyway).
+        w.List(_byAge.Where(x => _nodes.ContainsKey(x.Key)).ToList(), static (w, x) => { w.Varint(x.At); PayloadCodec.WriteKey(w, x.Key); });
     }
 
-    /// <summary>Restores <see cref="Snapshot"/> into this (empty) joiner.</summary>
-    public void Restore(JoinerSnapshot s)
+    private static void WriteLink(ProtocolWriter w, HopKey from, HopKey to, LinkKind kind)
     {
-        foreach (var cs in s.Components)
+        PayloadCodec.WriteKey(w, from);
+        PayloadCodec.WriteKey(w, to);
+        w.Byte((byte)kind);
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote into this (empty) joiner.</summary>
+    public void Read(ref ProtocolReader r)
+    {
+        for (int i = 0, n = r.Count(); i < n; i++)
         {
             Node? root = null;
-            foreach (var m in cs.Members)
+            var c = new Component();
+            for (int j = 0, m = r.Count(); j < m; j++)
             {
-                var node = new Node(m.Key) { Hop = m.Hop };
+                var node = new Node(PayloadCodec.ReadKey(ref r));
+                if (r.Bool()) node.Hop = PayloadCodec.ReadHop(ref r);
                 root ??= node;
                 node.Parent = root;
-                _nodes[m.Key] = node;
+                _nodes[node.Key] = node;
+                c.Members.Add(node);
             }
-            if (root is null) continue;
+            if (root is null) throw new ProtocolException("joiner snapshot: a component without members");
             root.Rank = 1;
-            var c = root.Component = new Component();
-            c.Members.AddRange(cs.Members.Select(m => _nodes[m.Key]));
-            if (cs.Links.Count > 0) c.Links = cs.Links.Select(l => (l.From, l.To, l.Kind)).ToList();
-            foreach (var p in cs.Pending)
+            root.Component = c;
+            for (int j = 0, m = r.Count(); j < m; j++)
+                (c.Links ??= []).Add((PayloadCodec.ReadKey(ref r), PayloadCodec.ReadKey(ref r), r.Enum<LinkKind>()));
+            for (int j = 0, m = r.Count(); j < m; j++)
             {
-                var pending = new PendingLink(p.From, p.Ip, p.Mid, p.Kind);
+                var pending = new PendingLink(PayloadCodec.ReadKey(ref r), r.RequiredString(), r.Varint(), r.Enum<LinkKind>());
                 (c.Pending ??= []).Add(pending);
-                if (!_pendingByIp.TryGetValue(p.Ip, out var list)) _pendingByIp[p.Ip] = list = [];
+                if (!_pendingByIp.TryGetValue(pending.Ip, out var list)) _pendingByIp[pending.Ip] = list = [];
                 list.Add(pending);
             }
-            if (cs.ParentLink is { } pl) c.ParentLink = (pl.From, pl.Kind);
-            c.ParentId = cs.ParentId;
-            if (cs.Dependents.Count > 0) c.Dependents = [.. cs.Dependents];
+            if (r.Bool()) c.ParentLink = (PayloadCodec.ReadKey(ref r), r.Enum<LinkKind>());
+            c.ParentId = r.String();
+            for (int j = 0, m = r.Count(); j < m; j++) (c.Dependents ??= []).Add(PayloadCodec.ReadKey(ref r));
         }
-        foreach (var (appliance, byMid) in s.Emitted)
+        for (int i = 0, n = r.Count(); i < n; i++)
         {
-            _emitted[appliance] = byMid.ToDictionary(kv => kv.Key, kv => (kv.Value.FlowId, kv.Value.At));
-            _emittedOrder[appliance] = new Queue<(long, long)>(byMid.OrderBy(kv => kv.Value.At).ThenBy(kv => kv.Key).Select(kv => (kv.Value.At, kv.Key)));
+            string appliance = r.RequiredString();
+            var byMid = _emitted[appliance] = [];
+            for (int j = 0, m = r.Count(); j < m; j++)
+            {
+                long mid = r.Varint();
+                byMid[mid] = (r.RequiredString(), r.Varint());
+            }
+            var order = _emittedOrder[appliance] = new Queue<(long, long)>();
+            for (int j = 0, m = r.Count(); j < m; j++) order.Enqueue((r.Varint(), r.Varint()));
         }
+        for (int i = 0, n = r.Count(); i < n; i++) _byAge.Enqueue((r.Varint(), PayloadCodec.ReadKey(ref r)));
         foreach (var node in _nodes.Values)
             if (node.Hop is { MessageId: { } id } h && IsFailedArrival(h))
             {
                 if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
                 list.Add(node.Key);
             }
-        foreach (var node in _nodes.Values.Where(n => n.Hop is not null).OrderBy(n => n.Hop!.LastSeen).ThenBy(n => n.Key))
-            _byAge.Enqueue((node.Hop!.LastSeen, node.Key));
     }
 
-    /// <inheritdoc />
+    /// <summary>A hop handed on by its appliance (the joiner does not change it: a later fragment is merged into a copy).</summary>
     public void Hop(Hop hop)
     {
         var node = GetOrCreate(hop.Key);
         if (node.Hop is null) node.Hop = hop;
-        else node.Hop.Merge(hop);
+        else
+        {
+            var merged = node.Hop.Clone();
+            merged.Merge(hop);
+            node.Hop = merged;
+        }
         _byAge.Enqueue((node.Hop.LastSeen, hop.Key));
+        if (_byAge.Count > 2 * _nodes.Count + 4096) CompactByAge();
         if (IsFailedArrival(node.Hop) && node.Hop.MessageId is { } id)
         {
             if (!_failedArrivals.TryGetValue(id, out var list)) _failedArrivals[id] = list = [];
@@ -178,7 +214,7 @@ public sealed class FlowJoiner : IStitchSink
             {
                 if (!_nodes.TryGetValue(key, out var node) || node.Hop is not { } sma) continue;
                 if (Find(node) == Find(root) || sma.FirstSeen < from || sma.FirstSeen > to || !SameEnvelope(envelope, sma)) continue;
-                if (_directory.ApplianceByIp(sma.SourceIp) is { } source && source != esa.Appliance) continue;
+                if (_addresses.ApplianceByIp(sma.SourceIp) is { } source && source != esa.Appliance) continue;
                 var merged = Union(root, node);
                 (merged.Component!.Links ??= []).Add((esa.Key, sma.Key, LinkKind.MessageIdMatch));
                 candidates.Remove(key);
@@ -187,7 +223,7 @@ public sealed class FlowJoiner : IStitchSink
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Two hops of one appliance are linked.</summary>
     public void Link(HopKey parent, HopKey child, LinkKind kind)
     {
         if (kind.Continues())
@@ -207,10 +243,10 @@ public sealed class FlowJoiner : IStitchSink
         TryComplete(childRoot);
     }
 
-    /// <inheritdoc />
+    /// <summary>A hop was accepted at <paramref name="targetIp"/> as <paramref name="targetMid"/>: linked once the address is known.</summary>
     public void CrossLink(HopKey from, string targetIp, long targetMid, LinkKind kind)
     {
-        var target = _directory.ApplianceByIp(targetIp);
+        var target = _addresses.ApplianceByIp(targetIp);
         if (target is not null)
         {
             Link(from, new HopKey(target, targetMid), kind);
@@ -357,6 +393,20 @@ public sealed class FlowJoiner : IStitchSink
         }
     }
 
+    /// <summary>
+    /// Drops the horizon queue's entries of hops already handed on (most of them, once their flows complete), keeping
+    /// the order of the rest: the queue stays as large as the open work, not as the last seven days of mail.
+    /// </summary>
+    private void CompactByAge()
+    {
+        int n = _byAge.Count;
+        for (int i = 0; i < n; i++)
+        {
+            var x = _byAge.Dequeue();
+            if (_nodes.ContainsKey(x.Key)) _byAge.Enqueue(x);
+        }
+    }
+
     /// <summary>Forgets the flow ids of an appliance's hops that ended before <paramref name="before"/> (bounded memory).</summary>
     public void Settled(string appliance, long before)
     {
@@ -392,7 +442,7 @@ public sealed class FlowJoiner : IStitchSink
                 bool linkedIn = (c.Links ?? NoLinks).Any(l => l.Kind == LinkKind.CpqTransfer && l.To == h.Key);
                 if (!h.ViaCpq && h.Destination == MailLogs.QuarantineDestination.CentralizedPolicy && h.DoneAt > 0 && !linkedOut)
                     handOffs.Add((h, h.AcceptedAt > 0 ? h.AcceptedAt : h.DoneAt, root));
-                else if (h.ViaCpq && h.OriginalMid < 0 && !h.Aborted && !linkedIn && _directory.RoleOf(h.Appliance) == ApplianceRole.Sma)
+                else if (h.ViaCpq && h.OriginalMid < 0 && !h.Aborted && !linkedIn && h.Role == ApplianceRole.Sma)
                     arrivals.Add((h, root));
             }
         }

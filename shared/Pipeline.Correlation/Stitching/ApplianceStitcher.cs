@@ -1,12 +1,13 @@
 using System.Text;
 using Pipeline.Correlation.Detection;
 using Pipeline.Correlation.Model;
-using Pipeline.Correlation.State;
 using Pipeline.MailLogs;
+using Pipeline.Protocol;
+using Pipeline.Protocol.Serialization;
 
 namespace Pipeline.Correlation.Stitching;
 
-/// <summary>What the stitcher hands on: finished hops and the links between hops.</summary>
+/// <summary>What the stitcher hands on (the appliance stage turns each call into stage messages).</summary>
 public interface IStitchSink
 {
     /// <summary>A hop whose message ended (final) or that was evicted past the horizon (not final).</summary>
@@ -15,14 +16,26 @@ public interface IStitchSink
     /// <summary>A link between two hops on the same appliance.</summary>
     void Link(HopKey parent, HopKey child, LinkKind kind);
 
-    /// <summary>A link to a hop on the appliance that owns <paramref name="targetIp"/> (not known yet, perhaps).</summary>
+    /// <summary>A link to a hop on the appliance that owns <paramref name="targetIp"/> (not known here).</summary>
     void CrossLink(HopKey from, string targetIp, long targetMid, LinkKind kind);
 
-    /// <summary>The appliance's event time has passed <paramref name="before"/> by an hour: older bookkeeping may go.</summary>
-    void Settled(string appliance, long before);
+    /// <summary>
+    /// The appliance's event time moved on: its bookkeeping before <paramref name="settledBefore"/> may go, and what
+    /// was last seen before <paramref name="horizonBefore"/> is handed on as it stands.
+    /// </summary>
+    void Clock(long settledBefore, long horizonBefore);
 
-    /// <summary>The horizon has passed <paramref name="before"/>: what was last seen earlier is handed on as it stands.</summary>
-    void HorizonPassed(long before);
+    /// <summary>The appliance showed <paramref name="ip"/> as its own.</summary>
+    void AddressLearned(string ip);
+
+    /// <summary>The appliance logged nothing between two lines for longer than the silence threshold.</summary>
+    void Gap(long from, long to);
+
+    /// <summary>A new point of a CPQ queue's backlog series.</summary>
+    void QueueSampled(QueueWatch queue, BacklogPoint point);
+
+    /// <summary>The MID counter came round again: the MID now names a new message.</summary>
+    void MidReused(long mid);
 }
 
 /// <summary>An inbound connection while it is open.</summary>
@@ -58,9 +71,10 @@ public sealed class DcidInfo
 }
 
 /// <summary>
-/// Stitches one appliance's lines into messages (LOGFORMAT.md sections 2-4): ICID, DCID and MID state, recipient
-/// outcomes, MID→MID edges, CPQ hand-offs and releases, and the appliance's CPQ queue and health detectors.
-/// Driven by event time only; lines may arrive out of order by up to <see cref="CorrelationOptions.AllowedLateness"/>.
+/// Stitches one appliance's lines into messages (docs/logformat.md, "How lines link"): ICID, DCID and MID state,
+/// recipient outcomes, MID→MID edges, CPQ hand-offs and releases, and the appliance's CPQ queue and health
+/// detectors. It knows nothing of other appliances: what it finds goes to its <see cref="IStitchSink"/>. Driven by
+/// event time only; lines may arrive out of order by up to <see cref="CorrelationOptions.AllowedLateness"/>.
 /// </summary>
 public sealed class ApplianceStitcher
 {
@@ -68,7 +82,6 @@ public sealed class ApplianceStitcher
 
     private readonly CorrelationOptions _o;
     private readonly IStitchSink _sink;
-    private readonly ApplianceDirectory _directory;
     private readonly AlertBook _alerts;
 
     private readonly Dictionary<long, Hop> _hops = [];
@@ -81,21 +94,23 @@ public sealed class ApplianceStitcher
     private readonly QuarantineWatch _quarantine;
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ownIps = new(StringComparer.Ordinal);
+    private readonly ApplianceRole? _configuredRole;
+    private long _esaEvidence;
+    private long _smaEvidence;
 
     private long _lastTick;
     private long _lastSweep;
     private string? _cpqPeer; // the SMA this ESA last handed messages to
 
-    /// <summary>Creates the stitcher of one appliance.</summary>
-    public ApplianceStitcher(string appliance, CorrelationOptions options, IStitchSink sink, ApplianceDirectory directory, AlertBook alerts)
+    /// <summary>Creates the stitcher of one appliance; its alerts go to <paramref name="alerts"/>.</summary>
+    public ApplianceStitcher(string appliance, CorrelationOptions options, IStitchSink sink, AlertBook alerts)
     {
         Appliance = appliance;
         _o = options;
         _sink = sink;
-        _directory = directory;
         _alerts = alerts;
         _quarantine = new QuarantineWatch(appliance);
-        directory.Register(appliance);
+        if (options.Roles.TryGetValue(appliance, out var role)) _configuredRole = role;
     }
 
     /// <summary>The appliance name.</summary>
@@ -110,55 +125,107 @@ public sealed class ApplianceStitcher
     /// <summary>Lines stitched (with a time).</summary>
     public long Lines { get; private set; }
 
-    /// <summary>Gaps longer than <see cref="CorrelationOptions.SilentAfter"/> between consecutive lines.</summary>
-    public List<(long From, long To)> Gaps { get; } = [];
-
     /// <summary>Messages in progress.</summary>
     public int OpenMessages => _hops.Count;
+
+    /// <summary>The message in progress with <paramref name="mid"/>, if any.</summary>
+    public Hop? OpenHop(long mid) => _hops.GetValueOrDefault(mid);
+
+    /// <summary>
+    /// The role: configured, else what the lines so far show (an appliance whose CPQ arrivals are quarantined more
+    /// often than it scans or hands messages to a CPQ is an SMA), else ESA.
+    /// </summary>
+    public ApplianceRole Role => _configuredRole ?? (_smaEvidence > _esaEvidence ? ApplianceRole.Sma : ApplianceRole.Esa);
 
     /// <summary>The CPQ queues of this appliance (the.cpq.host per peer, the.cpq.release.host per peer).</summary>
     public IEnumerable<QueueWatch> Queues => _cpqQueues.Values.Concat(_releaseQueues.Values);
 
-    /// <summary>The stitcher's state as plain data (alerts by index into the engine's alert list).</summary>
-    public StitcherSnapshot Snapshot(Func<AlertState?, int> alertIndex) => new()
+    /// <summary>Writes the stitcher's whole state (open messages, connections, detectors with their open alerts).</summary>
+    public void Write(ProtocolWriter w)
     {
-        Appliance = Appliance, MaxTime = MaxTime, MinTime = MinTime, Lines = Lines, LastTick = _lastTick, LastSweep = _lastSweep,
-        CpqPeer = _cpqPeer,
-        Gaps = Gaps.Select(g => new[] { g.From, g.To }).ToList(),
-        Hops = _hops.Values.OrderBy(h => h.Mid).ToList(),
-        Icids = new(_icids),
-        Dcids = new(_dcids),
-        Ending = _ending.Select(x => new[] { x.At, x.Mid, x.EndedAt }).ToList(),
-        OwnIps = _ownIps.Order(StringComparer.Ordinal).ToList(),
-        Queues = Queues.Select(q => q.Snapshot(alertIndex)).ToList(),
-        Failures = _failures.Values.Select(f => f.Snapshot(alertIndex)).ToList(),
-        Quarantine = _quarantine.Snapshot(alertIndex),
-    };
+        w.String(Appliance);
+        w.Varint(MaxTime);
+        w.Varint(MinTime);
+        w.Varint(Lines);
+        w.Varint(_lastTick);
+        w.Varint(_lastSweep);
+        w.String(_cpqPeer);
+        w.Varint(_esaEvidence);
+        w.Varint(_smaEvidence);
+        w.List(_hops.Values.OrderBy(h => h.Mid).ToList(), PayloadCodec.WriteHop);
+        w.List(_icids.OrderBy(kv => kv.Key).ToList(), static (w, kv) =>
+        {
+            w.Varint(kv.Key);
+            w.Varint(kv.Value.Opened);
+            w.String(kv.Value.RemoteIp);
+            w.Bool(kv.Value.Cpq);
+            w.Varint(kv.Value.Closed);
+        });
+        w.List(_dcids.OrderBy(kv => kv.Key).ToList(), static (w, kv) =>
+        {
+            w.Varint(kv.Key);
+            w.Varint(kv.Value.Opened);
+            w.String(kv.Value.RemoteIp);
+            w.Varint(kv.Value.Port);
+            w.Bool(kv.Value.Cpq);
+            w.Varint(kv.Value.Closed);
+            w.Bool(kv.Value.FailureCounted);
+            w.String(kv.Value.Error);
+        });
+        w.List(_ending, static (w, x) => { w.Varint(x.At); w.Varint(x.Mid); w.Varint(x.EndedAt); });
+        w.List(_ownIps.Order(StringComparer.Ordinal).ToList(), static (w, ip) => w.String(ip));
+        w.List(_cpqQueues.Values, static (w, q) => q.Write(w));
+        w.List(_releaseQueues.Values, static (w, q) => q.Write(w));
+        w.List(_failures.Values, static (w, f) => f.Write(w));
+        _quarantine.Write(w);
+    }
 
-    /// <summary>Rebuilds a stitcher from <see cref="Snapshot"/>.</summary>
-    public static ApplianceStitcher Restore(StitcherSnapshot s, CorrelationOptions options, IStitchSink sink,
-        ApplianceDirectory directory, AlertBook alerts, Func<int, AlertState?> alertAt)
+    /// <summary>Rebuilds a stitcher written by <see cref="Write"/>.</summary>
+    public static ApplianceStitcher Read(ref ProtocolReader r, CorrelationOptions options, IStitchSink sink, AlertBook alerts)
     {
-        var st = new ApplianceStitcher(s.Appliance, options, sink, directory, alerts)
+        var st = new ApplianceStitcher(r.RequiredString(), options, sink, alerts)
         {
-            MaxTime = s.MaxTime, MinTime = s.MinTime, Lines = s.Lines, _lastTick = s.LastTick, _lastSweep = s.LastSweep,
-            _cpqPeer = s.CpqPeer,
+            MaxTime = r.Varint(), MinTime = r.Varint(), Lines = r.Varint(), _lastTick = r.Varint(), _lastSweep = r.Varint(),
+            _cpqPeer = r.String(), _esaEvidence = r.Varint(), _smaEvidence = r.Varint(),
         };
-        st.Gaps.AddRange(s.Gaps.Select(g => (g[0], g[1])));
-        foreach (var h in s.Hops) st._hops[h.Mid] = h;
-        foreach (var (k, v) in s.Icids) st._icids[k] = v;
-        foreach (var (k, v) in s.Dcids) st._dcids[k] = v;
-        foreach (var x in s.Ending) st._ending.Enqueue((x[0], x[1], x[2]));
-        foreach (var ip in s.OwnIps) st._ownIps.Add(ip);
-        foreach (var q in s.Queues)
+        for (int i = 0, n = r.Count(); i < n; i++)
         {
-            var watch = QueueWatch.Restore(q, s.Appliance, alertAt);
-            var map = q.Kind == AlertKinds.CpqReleaseStuck ? st._releaseQueues : st._cpqQueues;
-            map[q.Peer ?? ""] = watch;
+            var h = PayloadCodec.ReadHop(ref r);
+            st._hops[h.Mid] = h;
         }
-        foreach (var f in s.Failures) st._failures[(f.Kind, f.Peer)] = FailureWatch.Restore(f, s.Appliance, alertAt);
-        st._quarantine.Restore(s.Quarantine, alertAt);
+        for (int i = 0, n = r.Count(); i < n; i++)
+            st._icids[r.Varint()] = new IcidInfo { Opened = r.Varint(), RemoteIp = r.String(), Cpq = r.Bool(), Closed = r.Varint() };
+        for (int i = 0, n = r.Count(); i < n; i++)
+            st._dcids[r.Varint()] = new DcidInfo
+            {
+                Opened = r.Varint(), RemoteIp = r.String(), Port = r.Int(), Cpq = r.Bool(), Closed = r.Varint(),
+                FailureCounted = r.Bool(), Error = r.String(),
+            };
+        for (int i = 0, n = r.Count(); i < n; i++) st._ending.Enqueue((r.Varint(), r.Varint(), r.Varint()));
+        for (int i = 0, n = r.Count(); i < n; i++) st._ownIps.Add(r.RequiredString());
+        for (int i = 0, n = r.Count(); i < n; i++)
+        {
+            var q = QueueWatch.Read(ref r, st.Appliance);
+            st._cpqQueues[q.Peer ?? ""] = q;
+        }
+        for (int i = 0, n = r.Count(); i < n; i++)
+        {
+            var q = QueueWatch.Read(ref r, st.Appliance);
+            st._releaseQueues[q.Peer ?? ""] = q;
+        }
+        for (int i = 0, n = r.Count(); i < n; i++)
+        {
+            var f = FailureWatch.Read(ref r, st.Appliance);
+            st._failures[(f.Kind, f.Peer)] = f;
+        }
+        st._quarantine.Read(ref r);
         return st;
+    }
+
+    private void RoleEvidence(ApplianceRole role)
+    {
+        if (role == ApplianceRole.Sma) _smaEvidence++;
+        else _esaEvidence++;
     }
 
     /// <summary>Feeds one parsed line.</summary>
@@ -174,7 +241,7 @@ public sealed class ApplianceStitcher
         if (MinTime == 0 || now < MinTime) MinTime = now;
         if (now > MaxTime)
         {
-            if (MaxTime > 0 && now - MaxTime > _o.SilentAfter.Ticks) Gaps.Add((MaxTime, now));
+            if (MaxTime > 0 && now - MaxTime > _o.SilentAfter.Ticks) _sink.Gap(MaxTime, now);
             MaxTime = now;
         }
 
@@ -224,7 +291,7 @@ public sealed class ApplianceStitcher
                     break;
                 }
             case LineType.EngineVerdict or LineType.AntivirusVerdict:
-                _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+                RoleEvidence(ApplianceRole.Esa);
                 Touch(e.Mid, now);
                 break;
 
@@ -234,7 +301,7 @@ public sealed class ApplianceStitcher
                     if (hop.QuarantinedAt == 0) hop.QuarantinedAt = now;
                     hop.Quarantine ??= Str(line, e.Quarantine);
                     hop.QuarantineReason ??= Str(line, e.Reason);
-                    if (hop.ViaCpq) _directory.AddRoleEvidence(Appliance, ApplianceRole.Sma);
+                    if (hop.ViaCpq) RoleEvidence(ApplianceRole.Sma);
                     _quarantine.Quarantined(now);
                     break;
                 }
@@ -244,7 +311,7 @@ public sealed class ApplianceStitcher
                     if (hop.CpqEnqueuedAt == 0) hop.CpqEnqueuedAt = now;
                     hop.CpqQuarantine ??= Str(line, e.Quarantine);
                     hop.QuarantineReason ??= Str(line, e.Reason);
-                    _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+                    RoleEvidence(ApplianceRole.Esa);
                     CpqQueue(_cpqPeer).Add(hop.Mid, hop.CpqEnqueuedAt);
                     break;
                 }
@@ -383,7 +450,7 @@ public sealed class ApplianceStitcher
                     var hop = Get(e.ChildMid, now);
                     hop.OriginalMid = e.ParentMid;
                     hop.ReleasedByIp = Str(line, e.RemoteIp);
-                    _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+                    RoleEvidence(ApplianceRole.Esa);
                     _sink.Link(new HopKey(Appliance, e.ParentMid), hop.Key, LinkKind.ReleaseReceived);
                     break;
                 }
@@ -419,6 +486,7 @@ public sealed class ApplianceStitcher
             // The MID counter came round again (appliance reset): the old message is over.
             Emit(existing, final: true);
             _hops.Remove(mid);
+            _sink.MidReused(mid);
         }
         var hop = Get(mid, now);
         hop.Started = true;
@@ -478,7 +546,7 @@ public sealed class ApplianceStitcher
         }
         if (hop.Destination == QuarantineDestination.CentralizedPolicy)
         {
-            _directory.AddRoleEvidence(Appliance, ApplianceRole.Esa);
+            RoleEvidence(ApplianceRole.Esa);
             if (hop.CpqEnqueuedAt == 0) hop.CpqEnqueuedAt = now; // no "enqueued" line in this version: the first attempt
             if (d.RemoteIp is not null) CpqPeerSeen(d.RemoteIp);
             MoveToQueue(hop, CpqQueue(d.RemoteIp ?? _cpqPeer), hop.CpqEnqueuedAt);
@@ -627,7 +695,7 @@ public sealed class ApplianceStitcher
     {
         if (!ip.HasValue) return;
         var s = Str(line, ip)!;
-        if (_ownIps.Add(s)) _directory.LearnIp(Appliance, s);
+        if (_ownIps.Add(s)) _sink.AddressLearned(s);
     }
 
     private string? Reason(ReadOnlySpan<byte> line, in LogEvent e)
@@ -674,7 +742,7 @@ public sealed class ApplianceStitcher
         }
         if (now - _lastTick < TimeSpan.TicksPerSecond) return;
         if (now / Minute != _lastTick / Minute)
-            foreach (var q in Queues) q.Sample(now);
+            foreach (var q in Queues) Sample(q, now, final: false);
         _lastTick = now;
         foreach (var q in Queues) q.Evaluate(now, _o, _alerts);
         foreach (var f in _failures.Values) f.Evaluate(now, _o, _alerts);
@@ -700,19 +768,24 @@ public sealed class ApplianceStitcher
                 Emit(hop, final: false);
             }
         }
-        _sink.HorizonPassed(horizon);
         // Connections are short-lived; forget them an hour after they closed (or went quiet).
         long connectionHorizon = now - 60 * Minute;
-        _sink.Settled(Appliance, connectionHorizon);
+        _sink.Clock(connectionHorizon, horizon);
         foreach (var icid in _icids.Where(kv => Math.Max(kv.Value.Opened, kv.Value.Closed) < connectionHorizon).Select(kv => kv.Key).ToList())
             _icids.Remove(icid);
         foreach (var dcid in _dcids.Where(kv => Math.Max(kv.Value.Opened, kv.Value.Closed) < connectionHorizon).Select(kv => kv.Key).ToList())
             _dcids.Remove(dcid);
     }
 
+    private void Sample(QueueWatch q, long now, bool final)
+    {
+        if (q.Sample(now, final) is { } point) _sink.QueueSampled(q, point);
+    }
+
     private void Emit(Hop hop, bool final)
     {
         hop.Final = final;
+        hop.Role = Role;
         _sink.Hop(hop);
     }
 
@@ -722,7 +795,7 @@ public sealed class ApplianceStitcher
         long now = MaxTime;
         foreach (var q in Queues)
         {
-            q.Sample(now, final: true);
+            Sample(q, now, final: true);
             q.Evaluate(now, _o, _alerts);
             q.Finish(_alerts);
         }

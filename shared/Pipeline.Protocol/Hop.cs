@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Pipeline.MailLogs;
 
-namespace Pipeline.Correlation.Model;
+namespace Pipeline.Protocol;
 
 /// <summary>What a hop's message finally did on its appliance.</summary>
 public enum HopOutcome : byte
@@ -29,8 +29,9 @@ public enum HopOutcome : byte
 }
 
 /// <summary>
-/// The state of one message on one appliance (one MID), filled line by line by the stitcher and handed to the
-/// joiner when the message ends. Plain data so it can be serialized with the appliance's state.
+/// The state of one message on one appliance (one MID), filled line by line by the appliance stage and handed to
+/// the join stage when the message ends. Plain data so it can be serialized with the appliance's state and on the
+/// wire; once handed on, neither side changes it (<see cref="Merge"/> works on a copy).
 /// </summary>
 public sealed class Hop
 {
@@ -132,6 +133,12 @@ public sealed class Hop
     /// <summary>True once the message has ended on this appliance and the allowed lateness has passed.</summary>
     public bool Final { get; set; }
 
+    /// <summary>
+    /// The appliance's role as its own lines (or the configuration) showed it when the hop was handed on: the join
+    /// stage needs no other stage's state to name it.
+    /// </summary>
+    public ApplianceRole Role { get; set; }
+
     /// <summary>The key of this hop.</summary>
     [JsonIgnore]
     public HopKey Key => new(Appliance, Mid);
@@ -165,6 +172,14 @@ public sealed class Hop
             if (EndedAt > 0) return HopOutcome.Delivered;
             return HopOutcome.Open;
         }
+    }
+
+    /// <summary>A copy that shares nothing mutable with this hop.</summary>
+    public Hop Clone()
+    {
+        var copy = (Hop)MemberwiseClone();
+        copy.To = [.. To];
+        return copy;
     }
 
     /// <summary>Merges a later fragment of the same message (lines that arrived after this hop was handed on).</summary>
@@ -211,6 +226,7 @@ public sealed class Hop
         if (ParentMid < 0) { ParentMid = other.ParentMid; ParentKind = other.ParentKind; }
         // The stitcher hands a hop on again only after it gave up on it at the horizon: the newer state decides.
         Final = other.Final;
+        Role = other.Role;
     }
 
     private static long Earliest(long a, long b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);

@@ -1,4 +1,4 @@
-namespace Pipeline.Correlation.Model;
+namespace Pipeline.Protocol;
 
 /// <summary>One message on one appliance: MIDs are per-appliance counters, so the key carries the appliance.</summary>
 /// <param name="Appliance">Appliance name.</param>
