@@ -131,7 +131,7 @@ internal static partial class BodyParser
             c.Lit("Message rejected RCID "u8) ? LineType.RpcMessageRejected : LineType.Unparsed;
         if (type == LineType.Unparsed)
         {
-            if (!c.Lit("connection to "u8) || !c.Token(out e.RemoteHost) || !c.Blanks() || !c.Lit("failed RCID "u8)) return Unknown;
+            if (!c.Lit("connection to "u8) || !c.Token(out e.Domain) || !c.Blanks() || !c.Lit("failed RCID "u8)) return Unknown;
             type = LineType.RpcConnectionFailed;
         }
         if (!c.Long(out e.Rcid) || !c.Blanks() || !c.Lit("MID "u8) || !c.Long(out e.Mid)) return Malformed;

@@ -26,7 +26,8 @@ internal static partial class BodyParser
     /// <summary>
     /// <c>SDR: Consolidated Sender Threat Level: L, Threat Category: C, Suspected Domain(s) : S (...). Sender Maturity:
     /// M for domain: d</c>; <c>SDR: Domains for which SDR is requested: reverse DNS host: h, helo: h, env-from: d, ...</c>;
-    /// <c>SDR: Tracker Header : value</c>.
+    /// <c>SDR: Tracker Header : value</c>. The sender's host (the verdict's domain, the reverse DNS host) is
+    /// <see cref="LogEvent.RemoteHost"/>: it is the sender's side, written as <c>source.domain</c>.
     /// </summary>
     private static Result Sdr(ref Cursor c, ref LogEvent e)
     {
@@ -45,7 +46,7 @@ internal static partial class BodyParser
                 c.SkipBlanks();
                 if (!c.Until(". Sender Maturity:"u8, out e.Detail)) { e.Detail = c.Rest(); return Ok; }
                 c.SkipBlanks();
-                if (c.UntilLast(" for domain:"u8, out e.Reason)) { c.SkipBlanks(); e.Domain = c.Rest(); }
+                if (c.UntilLast(" for domain:"u8, out e.Reason)) { c.SkipBlanks(); e.RemoteHost = c.Rest(); }
                 else e.Reason = c.Rest();
             }
             return Ok;
@@ -57,7 +58,6 @@ internal static partial class BodyParser
             e.Detail = c.Remaining.IsEmpty ? default : new TextRange(c.Pos, c.End - c.Pos);
             e.RemoteHost = LabelValue(ref c, "reverse DNS host:"u8);
             e.Helo = LabelValue(ref c, "helo:"u8);
-            e.Domain = LabelValue(ref c, "env-from:"u8);
             c.Pos = c.End;
             return Ok;
         }

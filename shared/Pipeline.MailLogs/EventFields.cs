@@ -57,10 +57,11 @@ public static class EventFields
         e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue || e.Country.HasValue;
 
     /// <summary>
-    /// ECS direction: on an inbound connection (an ICID line, or the relay an IncomingRelay line names) the peer is
-    /// the source and the interface the destination; on a delivery it is the other way round.
+    /// ECS direction: on an inbound connection (an ICID line; the relay of an IncomingRelay line; the sender's host of
+    /// an SDR line) the peer is the source and the interface the destination; on a delivery it is the other way round.
     /// </summary>
-    public static bool IsInbound(in LogEvent e) => (e.Icid >= 0 && e.Dcid < 0) || e.Type == LineType.IncomingRelay;
+    public static bool IsInbound(in LogEvent e) =>
+        (e.Icid >= 0 && e.Dcid < 0) || e.Type is LineType.IncomingRelay or LineType.SdrVerdict or LineType.SdrDomains;
 
     /// <summary>Where the line's <see cref="LogEvent.Score"/> goes.</summary>
     public static ScoreField ScoreFieldOf(LineType type) =>

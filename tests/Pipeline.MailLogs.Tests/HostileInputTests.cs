@@ -315,11 +315,30 @@ public class EventJsonEmitterTests
             AssertSameDocument(fast, reference, row.Line);
             using var doc = JsonDocument.Parse(fast);
             Collect(doc.RootElement, "", seen);
+            // No field the parser read is dropped by the writer: each one is some value of the document.
+            var values = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in doc.RootElement.EnumerateObject()) if (p.Name != "message") Values(p.Value, values); // not the raw line
+            foreach (var (name, range) in Ranges(e))
+                if (range.HasValue && name is not ("Body" or "Rids")) // the body is the message; the RIDs a number list
+                    Assert.True(values.Contains(range.ToString(bytes)!), $"{name} '{range.ToString(bytes)}' is not in the document of: {row.Line}");
         }
         // The new fields are written somewhere in these lines (so the comparison is not vacuous for them).
         foreach (var path in new[] { "rcid", "url.full", "file.name", "file.hash.sha256", "user.name", "source.geo.country_name",
                      "esa.category", "esa.helo", "esa.target", "esa.auth_mechanism", "esa.score", "esa.sbrs", "esa.policy" })
             Assert.Contains(path, seen);
+    }
+
+    private static IEnumerable<(string, TextRange)> Ranges(LogEvent e) =>
+        typeof(LogEvent).GetFields().Where(f => f.FieldType == typeof(TextRange)).Select(f => (f.Name, (TextRange)f.GetValue(e)!));
+
+    private static void Values(JsonElement e, HashSet<string> into)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object: foreach (var p in e.EnumerateObject()) Values(p.Value, into); break;
+            case JsonValueKind.Array: foreach (var v in e.EnumerateArray()) Values(v, into); break;
+            case JsonValueKind.String: into.Add(e.GetString()!); break;
+        }
     }
 
     private static void Collect(JsonElement obj, string prefix, HashSet<string> into)

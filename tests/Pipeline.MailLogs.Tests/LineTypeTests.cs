@@ -159,7 +159,7 @@ public class LineTypeTests
         // The spam quarantine's RPC hand-off in AsyncOS' own format strings [FMT].
         { "RPC Message rejected RCID 4051 MID 14077", "rpc_message_rejected", "rcid=4051;mid=14077" },
         { "RPC connection to 10.1.1.8 failed RCID 4052 MID 14078 (Connection refused)", "rpc_connection_failed",
-            "rcid=4052;mid=14078;remote_host=10.1.1.8;error=Connection refused" },
+            "rcid=4052;mid=14078;domain=10.1.1.8;error=Connection refused" },
         { "RPC connection RCID 4051 killed", "rcid_note", "rcid=4051;mid=-;detail=RPC connection RCID 4051 killed;unparsed_reason=known id, unknown family" },
         { "SMTP Auth (ICID 7) failed for user: bob using AUTH mechanism: PLAIN with profile: in_auth", "icid_smtp_auth",
             "icid=7;verdict=failed;user=bob;mechanism=PLAIN;name=in_auth" },

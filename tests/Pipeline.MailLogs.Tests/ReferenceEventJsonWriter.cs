@@ -117,8 +117,8 @@ internal static class ReferenceEventJsonWriter
             w.WriteEndObject();
         }
 
-        // An IncomingRelay line names the relay that handed the message in: its peer is a source too.
-        bool inbound = (e.Icid >= 0 && e.Dcid < 0) || e.Type == LineType.IncomingRelay;
+        // IncomingRelay and SDR lines name the sender's side (the relay, the sender's host): a source too.
+        bool inbound = (e.Icid >= 0 && e.Dcid < 0) || e.Type is LineType.IncomingRelay or LineType.SdrVerdict or LineType.SdrDomains;
         if (e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue || e.Country.HasValue)
         {
             // ECS direction: for inbound connections the peer is the source; for deliveries it is the destination.
