@@ -61,6 +61,7 @@ internal static class SummaryReport
         "CorpusLines" => "all 1000 corpus lines",
         "CommonTypes" => "common types (1000)",
         "Stream50MB" => "corpus ×560 stream",
+        "PublishedLines" => "published lines, all families (1000)",
         _ => benchmark,
     };
 
