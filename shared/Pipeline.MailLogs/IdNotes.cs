@@ -3,7 +3,8 @@ namespace Pipeline.MailLogs;
 /// <summary>
 /// Generic events for lines of unknown family that name a MID, ICID, DCID or RCID (docs/logformat.md, "Notes"):
 /// every id the text names is kept, so the line stays with its message or connection, and the text is the detail.
-/// The type follows the most specific id: a MID, else a DCID, else an ICID, else an RCID.
+/// The type follows the most specific id: a MID, else a DCID, else an ICID, else an RCID. <c>MID 0</c> names no
+/// message (the AMP log writes <c>MID = 0</c> for files outside any message).
 /// </summary>
 internal static class IdNotes
 {
@@ -50,7 +51,7 @@ internal static class IdNotes
         long value = 0;
         while (p < s.Length && Cursor.IsDigit(s[p]) && p - digits < 18) value = value * 10 + (s[p++] - '0');
         if (p == digits || (p < s.Length && (Cursor.IsDigit(s[p]) || IsWordByte(s[p])))) return 0;
-        if (id < 0) id = value;
+        if (id < 0 && !(word == 3 && value == 0 && s[0] == (byte)'M')) id = value; // "MID = 0" (AMP) names no message
         return p;
     }
 

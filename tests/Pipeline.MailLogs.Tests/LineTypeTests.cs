@@ -207,6 +207,7 @@ public class LineTypeTests
     [InlineData("Something about (ICID 9) and MID: 12 and DCID = 3 RID 2", "mid_note", "mid=12;icid=9;dcid=3;rid=2")]
     [InlineData("MID 5 to MID 6 in a new way", "mid_note", "mid=5")] // the first MID named is the event's
     [InlineData("ICID 5 then MID 77x", "icid_note", "icid=5;mid=-")] // "77x" is not an id
+    [InlineData("File not uploaded. MID = 0 DCID 4", "dcid_note", "dcid=4;mid=-")] // MID 0 names no message
     public void Unknown_wording_that_names_an_id_is_a_note_with_every_id(string text, string action, string fields)
     {
         var p = new Parsed(Prefix + text);
