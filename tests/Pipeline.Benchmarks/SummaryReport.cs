@@ -28,6 +28,7 @@ internal static class SummaryReport
         {
             var name = Path.GetFileName(file)["Pipeline.Benchmarks.".Length..^"-report.csv".Length];
             var rows = ReadCsv(file);
+            if (rows.Count == 0 || !rows[0].ContainsKey("B/line")) continue; // not a parser report (the correlation benchmarks)
             string param = name switch { "Envelopes" => "Envelope", "PerLineType" => "Type", _ => "" };
             foreach (var row in rows)
             {
