@@ -19,18 +19,20 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
     private readonly StringColumn _level, _path;
     private readonly Int64Column _lineNumber, _offset;
     private readonly StringColumn _syslogHost, _syslogApp;
-    private readonly Int64Column _mid, _icid, _dcid, _rid;
+    private readonly Int64Column _mid, _icid, _dcid, _rcid, _rid;
     private readonly ListColumn<Int64Column> _rids;
     private readonly Int64Column _parentMid, _childMid;
     private readonly StringColumn _from, _to, _messageId, _subject, _attachment;
     private readonly Int64Column _size;
-    private readonly StringColumn _sourceIp, _sourceDomain, _destinationIp, _destinationDomain;
+    private readonly StringColumn _sourceIp, _sourceDomain, _sourceCountry, _destinationIp, _destinationDomain;
     private readonly Int32Column _port;
     private readonly StringColumn _tlsVersion, _tlsCipher, _tlsPeer, _error;
+    private readonly StringColumn _url, _fileName, _fileSha256, _userName;
     private readonly StringColumn _listenerType, _interfaceName;
     private readonly BoolColumn _rdnsVerified;
     private readonly StringColumn _policy, _destinationProfile, _senderGroup, _name;
-    private readonly StringColumn _engine, _verdict, _sbrs, _hatMatch, _detail, _esaReason, _quarantine;
+    private readonly StringColumn _engine, _verdict, _sbrs, _score, _category, _helo, _target, _authMechanism;
+    private readonly StringColumn _hatMatch, _detail, _esaReason, _quarantine;
     private readonly Int64Column _dwell;
     private readonly Int32Column _percentFull;
     private readonly StringColumn _destination, _response;
@@ -65,6 +67,7 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _mid = f.Add(new Int64Column("mid", true));
         _icid = f.Add(new Int64Column("icid", true));
         _dcid = f.Add(new Int64Column("dcid", true));
+        _rcid = f.Add(new Int64Column("rcid", true));
         _rid = f.Add(new Int64Column("rid", true));
         _rids = f.Add(new ListColumn<Int64Column>("rids", true, new Int64Column("item", false)));
         _parentMid = f.Add(new Int64Column("edge.parent_mid", true));
@@ -77,6 +80,7 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _size = f.Add(new Int64Column("email.size", true));
         _sourceIp = f.Add(f.String("source.ip", true));
         _sourceDomain = f.Add(f.String("source.domain", true));
+        _sourceCountry = f.Add(f.String("source.geo.country_name", true));
         _destinationIp = f.Add(f.String("destination.ip", true));
         _destinationDomain = f.Add(f.String("destination.domain", true));
         _port = f.Add(new Int32Column("destination.port", true));
@@ -84,6 +88,10 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _tlsCipher = f.Add(f.String("tls.cipher", true));
         _tlsPeer = f.Add(f.String("tls.peer", true));
         _error = f.Add(f.String("error.message", true));
+        _url = f.Add(f.String("url.full", true));
+        _fileName = f.Add(f.String("file.name", true));
+        _fileSha256 = f.Add(f.String("file.hash.sha256", true));
+        _userName = f.Add(f.String("user.name", true));
         _listenerType = f.Add(f.String("esa.listener_type", true));
         _interfaceName = f.Add(f.String("esa.interface.name", true));
         _rdnsVerified = f.Add(new BoolColumn("esa.rdns_verified", true));
@@ -94,6 +102,11 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _engine = f.Add(f.String("esa.engine", true));
         _verdict = f.Add(f.String("esa.verdict", true));
         _sbrs = f.Add(f.String("esa.sbrs", true));
+        _score = f.Add(f.String("esa.score", true));
+        _category = f.Add(f.String("esa.category", true));
+        _helo = f.Add(f.String("esa.helo", true));
+        _target = f.Add(f.String("esa.target", true));
+        _authMechanism = f.Add(f.String("esa.auth_mechanism", true));
         _hatMatch = f.Add(f.String("esa.hat_match", true));
         _detail = f.Add(f.String("esa.detail", true));
         _esaReason = f.Add(f.String("esa.reason", true));
@@ -160,6 +173,7 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _mid.AppendOrNullIfNegative(e.Mid);
         _icid.AppendOrNullIfNegative(e.Icid);
         _dcid.AppendOrNullIfNegative(e.Dcid);
+        _rcid.AppendOrNullIfNegative(e.Rcid);
         _rid.AppendOrNullIfNegative(e.Rid);
         if (e.Rids.HasValue)
         {
@@ -202,12 +216,14 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
                 _destinationIp.Append(line, e.RemoteIp);
                 _destinationDomain.Append(line, e.Domain);
             }
+            _sourceCountry.Append(line, e.Country);
             _port.AppendOrNullIfNegative(e.Port);
         }
         else
         {
             _sourceIp.AppendNull();
             _sourceDomain.AppendNull();
+            _sourceCountry.AppendNull();
             _destinationIp.AppendNull();
             _destinationDomain.AppendNull();
             _port.AppendNull();
@@ -217,6 +233,10 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
         _tlsCipher.Append(line, e.TlsCipher);
         _tlsPeer.Append(line, e.TlsPeer);
         _error.Append(line, e.Error);
+        _url.Append(line, e.Url);
+        _fileName.Append(line, e.FileName);
+        _fileSha256.Append(line, e.Sha256);
+        _userName.Append(line, e.UserName);
 
         AppendEsa(line, e);
 
@@ -241,7 +261,13 @@ public sealed class EventArrowWriter : ArrowDocumentWriter
 
         _engine.Append(line, e.Engine);
         _verdict.Append(line, e.Verdict);
-        _sbrs.Append(line, e.Score);
+        bool sbrs = EventFields.ScoreFieldOf(e.Type) == ScoreField.Sbrs;
+        _sbrs.Append(line, sbrs ? e.Score : default);
+        _score.Append(line, sbrs ? default : e.Score);
+        _category.Append(line, e.Category);
+        _helo.Append(line, e.Helo);
+        _target.Append(line, e.Target);
+        _authMechanism.Append(line, e.AuthMechanism);
         _hatMatch.Append(line, hat ? e.Detail : default);
         _detail.Append(line, hat ? default : e.Detail);
         _esaReason.Append(line, e.Reason);

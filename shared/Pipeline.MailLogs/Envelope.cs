@@ -3,23 +3,74 @@ using System.Runtime.CompilerServices;
 namespace Pipeline.MailLogs;
 
 /// <summary>
-/// Reads the prefix of a line: the appliance's file format (<c>Wed Nov 19 09:16:38 2014 Info: </c>), RFC 3164 syslog
-/// (optional <c>&lt;PRI&gt;</c>, year and host; any tag) and RFC 5424 syslog. Fills time, level, host, tag and body.
+/// Reads the prefix of a line (docs/logformat.md, "Envelopes"): the appliance's file format
+/// (<c>Wed Nov 19 09:16:38 2014 Info: </c>), RFC 3164 syslog (optional <c>&lt;PRI&gt;</c>, a space after it, year,
+/// weekday and host; any tag), RFC 5424 syslog, the appliance's own line nested in a relay's syslog envelope (the inner
+/// time is the event time), a relay's year-first layout, and a file-format line whose first characters were cut off.
+/// Fills time, level, host, tag and body.
 /// </summary>
 internal static class Envelope
 {
-    /// <summary>Cheap test used by the line reader: does this physical line start a new logical line?</summary>
+    /// <summary>How far into a line a level marker or a time still marks a record start (docs/logformat.md, "Folding").</summary>
+    private const int RecordStartWindow = 96;
+
+    /// <summary>How far after the host a relay's own fields may reach before the level (<c>mail [info] tag:nopid Info:</c>).</summary>
+    private const int RelayFieldsWindow = 64;
+
+    /// <summary>A time read from a line (positions into the line; <see cref="Stamp.Year"/> 0 when the stamp has none).</summary>
+    private struct Stamp
+    {
+        public int Start, End, Year, Month, Day, Hour, Minute, Second;
+        public bool Weekday;
+    }
+
+    /// <summary>
+    /// The folding rule of the line reader: does this physical line start a record of its own? True for every
+    /// envelope the parser reads and for any line with a level marker (<c>Info:</c>...) or a time near its start;
+    /// only a line with neither is a wrapped tail of the line before it.
+    /// </summary>
     public static bool IsLineStart(ReadOnlySpan<byte> line)
     {
         int p = 0;
         if (line.Length > 0 && line[0] == (byte)'<')
         {
-            if (!SkipPri(line, ref p)) return false;
-            if (p < line.Length && line[p] == (byte)'1' && p + 1 < line.Length && line[p + 1] == (byte)' ') return true; // RFC 5424
+            if (SkipPri(line, ref p))
+            {
+                if (p + 1 < line.Length && line[p] == (byte)'1' && line[p + 1] == (byte)' ') return true; // RFC 5424
+                if (p < line.Length && line[p] == (byte)' ') p++;
+            }
+            else p = 0;
         }
-        if (Weekday(line, p)) p += 4;
-        return Month(line, p, out _) && ReadDayTime(line, p + 3, out _, out _, out _, out _, out _);
+        if (TryReadStamp(line, p, out _)) return true;
+        return HasRecordMarker(line);
     }
+
+    /// <summary>A level marker (<c>Info:</c> at the start or after a blank) or a time form within the first bytes.</summary>
+    private static bool HasRecordMarker(ReadOnlySpan<byte> line)
+    {
+        var head = line.Length > RecordStartWindow ? line[..RecordStartWindow] : line;
+        for (int at = head.IndexOf((byte)':'); at >= 0;)
+        {
+            int start = at;
+            while (start > 0 && IsLetter(head[start - 1])) start--;
+            if ((start == 0 || head[start - 1] == (byte)' ') && LevelAt(line, start) != MailLogLevel.Unknown) return true;
+            int next = head[(at + 1)..].IndexOf((byte)':');
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+        for (int i = 0; i + 15 <= head.Length; i++)
+        {
+            if ((i == 0 || head[i - 1] == (byte)' ' || head[i - 1] == (byte)'>') && Month(line, i, out _)
+                && ReadDayTime(line, i + 3, out _, out _, out _, out _, out _)) return true;
+            if (IsIsoTime(head, i)) return true;
+        }
+        return false;
+    }
+
+    private static bool IsIsoTime(ReadOnlySpan<byte> s, int p) =>
+        p + 19 <= s.Length && s[p + 4] == (byte)'-' && s[p + 7] == (byte)'-' && (s[p + 10] == (byte)'T' || s[p + 10] == (byte)'t')
+        && s[p + 13] == (byte)':' && s[p + 16] == (byte)':' && Two(s, p, out _) && Two(s, p + 2, out _) && Two(s, p + 11, out _);
+
+    private static bool IsLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 
     /// <summary>Parses the envelope into <paramref name="e"/>; returns the position of the body, or -1.</summary>
     public static int Parse(ReadOnlySpan<byte> line, ParseContext ctx, ref LogEvent e)
@@ -32,33 +83,133 @@ internal static class Envelope
             hasPri = true;
             if (p + 1 < line.Length && line[p] == (byte)'1' && line[p + 1] == (byte)' ')
                 return Parse5424(line, p + 2, ctx, ref e);
+            if (p < line.Length && line[p] == (byte)' ') p++; // "<111> Dec  1 ...": a relay's space after the priority
         }
 
-        bool file = !hasPri && Weekday(line, p);
-        if (file) p += 4;
-        if (!Month(line, p, out int month)) return -1;
-        int stampStart = p;
-        if (!ReadDayTime(line, p + 3, out int day, out int h, out int mi, out int s, out p)) return -1;
+        EnvelopeKind kind;
+        if (TryReadStamp(line, p, out var stamp))
+            kind = stamp.Weekday && stamp.Year > 0 && !hasPri ? EnvelopeKind.File : EnvelopeKind.Syslog3164;
+        else if (!hasPri && TryReadYearFirst(line, out stamp)) kind = EnvelopeKind.Relay;
+        else if (!hasPri && TryReadCutWeekday(line, out stamp)) kind = EnvelopeKind.Truncated;
+        else return -1;
 
-        int year = 0;
-        if (p + 5 <= line.Length && Cursor.IsDigit(line[p]) && Cursor.IsDigit(line[p + 1]) && Cursor.IsDigit(line[p + 2])
-            && Cursor.IsDigit(line[p + 3]) && (p + 4 == line.Length || line[p + 4] == (byte)' '))
+        e.Envelope = kind;
+        int body = AfterStamp(line, SkipSpaces(line, stamp.End), kind, ref stamp, ref e);
+        SetTime(line[stamp.Start..stamp.End], stamp, ctx, ref e);
+        return body;
+    }
+
+    /// <summary>
+    /// What follows the time: the level; or a host and a tag, then the level; or the appliance's own line nested in a
+    /// relay's envelope (its time replaces the relay's: it is the event time); or a relay's own fields before the level.
+    /// </summary>
+    private static int AfterStamp(ReadOnlySpan<byte> line, int p, EnvelopeKind kind, ref Stamp stamp, ref LogEvent e)
+    {
+        bool nested = false;
+        while (true)
         {
-            year = (line[p] - '0') * 1000 + (line[p + 1] - '0') * 100 + (line[p + 2] - '0') * 10 + (line[p + 3] - '0');
+            if (LevelAt(line, p) != MailLogLevel.Unknown) return Level(line, p, ref e);
+            if (!nested && TryReadStamp(line, p, out var inner))
+            {
+                // "... mail_logs: Mon Aug 10 10:00:24 2020 Info: ...": the appliance's file-format line inside syslog.
+                nested = true;
+                stamp = inner;
+                p = SkipSpaces(line, inner.End);
+                kind = inner.Weekday && inner.Year > 0 ? EnvelopeKind.File : EnvelopeKind.Syslog3164;
+                continue;
+            }
+            int q = HostAndTag(line, p, requireLevel: kind is EnvelopeKind.File or EnvelopeKind.Truncated, ref e);
+            if (LevelAt(line, q) != MailLogLevel.Unknown) return Level(line, q, ref e);
+            if (!nested && q > p && TryReadStamp(line, q, out inner))
+            {
+                // "... app: Aug  2 23:59:52 10.0.1.1 MAIL_SecurityAudit: Info: ...": a syslog line inside a relay's.
+                nested = true;
+                stamp = inner;
+                p = SkipSpaces(line, inner.End);
+                kind = inner.Weekday && inner.Year > 0 ? EnvelopeKind.File : EnvelopeKind.Syslog3164;
+                continue;
+            }
+            if (kind != EnvelopeKind.File && e.Host.HasValue && RelayFields(line, q, ref e) is var level and >= 0)
+                return Level(line, level, ref e);
+            return Level(line, q, ref e);
+        }
+    }
+
+    /// <summary>
+    /// A relay's own fields between the host and the level (<c>mail [info] splunk_maillogs:nopid Info:</c>): the
+    /// position of the level if one follows within a few words, its last word before the level taken as the tag.
+    /// </summary>
+    private static int RelayFields(ReadOnlySpan<byte> line, int p, ref LogEvent e)
+    {
+        int limit = Math.Min(line.Length, p + RelayFieldsWindow);
+        for (int q = p; q < limit; q++)
+        {
+            if (line[q] != (byte)' ' || LevelAt(line, q + 1) == MailLogLevel.Unknown) continue;
+            int tagEnd = q;
+            while (tagEnd > p && line[tagEnd - 1] == (byte)' ') tagEnd--;
+            int tagStart = tagEnd;
+            while (tagStart > p && line[tagStart - 1] != (byte)' ') tagStart--;
+            if (tagEnd > tagStart && line[tagEnd - 1] == (byte)':') tagEnd--;
+            if (tagEnd > tagStart) e.Tag = new TextRange(tagStart, tagEnd - tagStart);
+            return q + 1;
+        }
+        return -1;
+    }
+
+    private static int SkipSpaces(ReadOnlySpan<byte> line, int p)
+    {
+        while (p < line.Length && line[p] == (byte)' ') p++;
+        return p;
+    }
+
+    /// <summary>
+    /// A time at <paramref name="p"/>: an optional weekday, the month, the day (space-padded or not), <c>HH:MM:SS</c>
+    /// and an optional year. No side effects: the caller decides which of several stamps is the event time.
+    /// </summary>
+    private static bool TryReadStamp(ReadOnlySpan<byte> line, int p, out Stamp stamp)
+    {
+        stamp = default;
+        stamp.Start = p;
+        if (Weekday(line, p))
+        {
+            stamp.Weekday = true;
             p += 4;
         }
-        else if (file)
+        if (!Month(line, p, out stamp.Month)) return false;
+        if (!ReadDayTime(line, p + 3, out stamp.Day, out stamp.Hour, out stamp.Minute, out stamp.Second, out p)) return false;
+        if (p + 4 <= line.Length && Cursor.IsDigit(line[p]) && Cursor.IsDigit(line[p + 1]) && Cursor.IsDigit(line[p + 2])
+            && Cursor.IsDigit(line[p + 3]) && (p + 4 == line.Length || line[p + 4] == (byte)' '))
         {
-            return -1; // the file format always carries a year
+            stamp.Year = FourDigits(line, p);
+            p += 4;
         }
-        int stampEnd = p;
-        while (p < line.Length && line[p] == (byte)' ') p++;
+        stamp.End = p;
+        return true;
+    }
 
-        e.Envelope = file ? EnvelopeKind.File : EnvelopeKind.Syslog3164;
-        SetTime(line.Slice(stampStart, stampEnd - stampStart), year, month, day, h, mi, s, ctx, ref e);
+    private static int FourDigits(ReadOnlySpan<byte> s, int p) =>
+        (s[p] - '0') * 1000 + (s[p + 1] - '0') * 100 + (s[p + 2] - '0') * 10 + (s[p + 3] - '0');
 
-        if (!file) p = HostAndTag(line, p, ref e);
-        return Level(line, p, ref e);
+    /// <summary>A relay's year-first time: <c>2019 Sep 28 16:13:51</c>.</summary>
+    private static bool TryReadYearFirst(ReadOnlySpan<byte> line, out Stamp stamp)
+    {
+        stamp = default;
+        if (line.Length < 25 || line[4] != (byte)' ' || !Cursor.IsDigit(line[0]) || !Cursor.IsDigit(line[1])
+            || !Cursor.IsDigit(line[2]) || !Cursor.IsDigit(line[3])) return false;
+        if (!TryReadStamp(line, 5, out stamp) || stamp.Weekday || stamp.Year != 0) return false;
+        stamp.Year = FourDigits(line, 0);
+        stamp.Start = 0;
+        return true;
+    }
+
+    /// <summary>A file-format line whose weekday was cut: 1-3 letters, a space, then <c>Sep  8 10:11:12 2023</c>.</summary>
+    private static bool TryReadCutWeekday(ReadOnlySpan<byte> line, out Stamp stamp)
+    {
+        stamp = default;
+        int p = 0;
+        while (p < line.Length && p < 3 && IsLetter(line[p])) p++;
+        if (p == 0 || p >= line.Length || line[p] != (byte)' ') return false;
+        return TryReadStamp(line, p + 1, out stamp) && !stamp.Weekday && stamp.Year > 0;
     }
 
     private static int Parse5424(ReadOnlySpan<byte> line, int p, ParseContext ctx, ref LogEvent e)
@@ -134,13 +285,17 @@ internal static class Envelope
         return q;
     }
 
-    /// <summary>RFC 3164: after the time come an optional host and a tag ending in ':' (or directly the level).</summary>
-    private static int HostAndTag(ReadOnlySpan<byte> line, int p, ref LogEvent e)
+    /// <summary>
+    /// After the time come an optional host and a tag ending in ':' (or directly the level). With
+    /// <paramref name="requireLevel"/> (the file format, which has neither) they are taken only when the level follows.
+    /// </summary>
+    private static int HostAndTag(ReadOnlySpan<byte> line, int p, bool requireLevel, ref LogEvent e)
     {
         if (LevelAt(line, p) != MailLogLevel.Unknown) return p;
         int afterTag = SkipTag(line, p);
         if (afterTag > 0)
         {
+            if (requireLevel && LevelAt(line, afterTag) == MailLogLevel.Unknown) return p;
             e.Tag = new TextRange(p, IndexOfColon(line, p) - p);
             return afterTag;
         }
@@ -148,15 +303,22 @@ internal static class Envelope
         int q = p;
         while (q < line.Length && line[q] != (byte)' ') q++;
         if (q == p) return p;
-        e.Host = new TextRange(p, q - p);
-        while (q < line.Length && line[q] == (byte)' ') q++;
-        if (LevelAt(line, q) != MailLogLevel.Unknown) return q;
-        afterTag = SkipTag(line, q);
-        if (afterTag > 0)
+        var host = new TextRange(p, q - p);
+        q = SkipSpaces(line, q);
+        if (LevelAt(line, q) != MailLogLevel.Unknown)
         {
+            e.Host = host;
+            return q;
+        }
+        afterTag = SkipTag(line, q);
+        if (afterTag > 0 && (!requireLevel || LevelAt(line, afterTag) != MailLogLevel.Unknown))
+        {
+            e.Host = host;
             e.Tag = new TextRange(q, IndexOfColon(line, q) - q);
             return afterTag;
         }
+        if (requireLevel) return p;
+        e.Host = host;
         return q;
     }
 
@@ -254,27 +416,26 @@ internal static class Envelope
         return a <= 9 && b <= 9;
     }
 
-    private static void SetTime(ReadOnlySpan<byte> stamp, int year, int month, int day, int h, int mi, int s,
-        ParseContext ctx, ref LogEvent e)
+    private static void SetTime(ReadOnlySpan<byte> text, in Stamp stamp, ParseContext ctx, ref LogEvent e)
     {
         // Consecutive lines usually carry the same second: reuse the last conversion. A year-less stamp equal to
         // the last one is in the same month, so the stream's year inference would give the same year again.
-        if (stamp.Length == ctx.CachedStampLength && stamp.SequenceEqual(ctx.CachedStamp.AsSpan(0, stamp.Length)))
+        if (text.Length == ctx.CachedStampLength && text.SequenceEqual(ctx.CachedStamp.AsSpan(0, text.Length)))
         {
             e.LocalTicks = ctx.CachedLocalTicks;
             e.UtcTicks = ctx.CachedUtcTicks;
             return;
         }
-        if (year == 0) year = ctx.InferYear(month, day);
-        if (!TryTicks(year, month, day, h, mi, s, out long local)) { e.LocalTicks = e.UtcTicks = 0; return; }
+        int year = stamp.Year != 0 ? stamp.Year : ctx.InferYear(stamp.Month, stamp.Day);
+        if (!TryTicks(year, stamp.Month, stamp.Day, stamp.Hour, stamp.Minute, stamp.Second, out long local)) { e.LocalTicks = e.UtcTicks = 0; return; }
         long utc = local - ctx.UtcOffsetSeconds * TimeSpan.TicksPerSecond;
         if (!IsUtcInRange(utc)) { e.LocalTicks = e.UtcTicks = 0; return; }
         e.LocalTicks = local;
         e.UtcTicks = utc;
-        if (stamp.Length <= ctx.CachedStamp.Length)
+        if (text.Length <= ctx.CachedStamp.Length)
         {
-            stamp.CopyTo(ctx.CachedStamp);
-            ctx.CachedStampLength = stamp.Length;
+            text.CopyTo(ctx.CachedStamp);
+            ctx.CachedStampLength = text.Length;
             ctx.CachedLocalTicks = local;
             ctx.CachedUtcTicks = utc;
         }

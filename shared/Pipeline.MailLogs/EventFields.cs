@@ -17,8 +17,17 @@ public enum NameField : byte
     SenderGroup,
 }
 
+/// <summary>Which document field the <see cref="LogEvent.Score"/> of a line goes to.</summary>
+public enum ScoreField : byte
+{
+    /// <summary><c>esa.sbrs</c>: a SenderBase reputation score (HAT lines, <c>ICID n SBRS</c>, IncomingRelay).</summary>
+    Sbrs,
+    /// <summary><c>esa.score</c>: any other score (URL reputation, DLP risk factor, AMP reputation, threat level).</summary>
+    Score,
+}
+
 /// <summary>
-/// How a <see cref="LogEvent"/> maps onto the event document (DESIGN.md), in one place: the JSON writer
+/// How a <see cref="LogEvent"/> maps onto the event document (docs/schemas.md), in one place: the JSON writer
 /// (<see cref="EventJsonWriter"/>) and the Arrow writer make the same choices from here.
 /// </summary>
 public static class EventFields
@@ -45,13 +54,18 @@ public static class EventFields
 
     /// <summary>The line has a peer or an interface: it fills <c>source.*</c> and <c>destination.*</c>.</summary>
     public static bool HasEndpoints(in LogEvent e) =>
-        e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue;
+        e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue || e.Country.HasValue;
 
     /// <summary>
-    /// ECS direction: on an inbound connection (an ICID line) the peer is the source and the interface the
-    /// destination; on a delivery it is the other way round.
+    /// ECS direction: on an inbound connection (an ICID line; the relay of an IncomingRelay line; the sender's host of
+    /// an SDR line) the peer is the source and the interface the destination; on a delivery it is the other way round.
     /// </summary>
-    public static bool IsInbound(in LogEvent e) => e.Icid >= 0 && e.Dcid < 0;
+    public static bool IsInbound(in LogEvent e) =>
+        (e.Icid >= 0 && e.Dcid < 0) || e.Type is LineType.IncomingRelay or LineType.SdrVerdict or LineType.SdrDomains;
+
+    /// <summary>Where the line's <see cref="LogEvent.Score"/> goes.</summary>
+    public static ScoreField ScoreFieldOf(LineType type) =>
+        IsHat(type) || type is LineType.IcidSbrs or LineType.IncomingRelay ? ScoreField.Sbrs : ScoreField.Score;
 
     /// <summary>A HAT line (ACCEPT, REJECT, TCPREFUSE, ...): its detail is <c>esa.hat_match</c>, not <c>esa.detail</c>.</summary>
     public static bool IsHat(LineType type) => type is >= LineType.IcidAccept and <= LineType.IcidContinue;
@@ -62,6 +76,7 @@ public static class EventFields
         LineType.MessageAttachment => NameField.None,
         LineType.RecipientPolicyMatch => NameField.Policy,
         LineType.DeliveryPending => NameField.DestinationProfile,
+        LineType.DlpViolation => NameField.Policy,
         _ when IsHat(type) => NameField.SenderGroup,
         _ => NameField.Name,
     };
@@ -71,6 +86,7 @@ public static class EventFields
     {
         QuarantineDestination.CentralizedPolicy => "centralized_policy_quarantine"u8,
         QuarantineDestination.ExternalSpam => "external_quarantine"u8,
+        QuarantineDestination.LocalSpam => "local_spam_quarantine"u8,
         _ => default,
     };
 }

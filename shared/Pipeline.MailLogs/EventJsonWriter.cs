@@ -21,7 +21,7 @@ public sealed record EventOrigin(string Appliance, string? Path)
 }
 
 /// <summary>
-/// Writes a <see cref="LogEvent"/> as one JSON document (the event document of DESIGN.md): <c>@timestamp</c>,
+/// Writes a <see cref="LogEvent"/> as one JSON document (the event document of docs/schemas.md): <c>@timestamp</c>,
 /// <c>observer.hostname</c>, <c>event.action</c>, the ids, the extracted fields under ECS names where ECS has one,
 /// and <c>message</c> (the raw logical line). Values are copied from the line's bytes by a small allocation-free
 /// emitter; invalid UTF-8 becomes U+FFFD.
@@ -98,6 +98,7 @@ public static class EventJsonWriter
         Num(ref w, "mid"u8, e.Mid);
         Num(ref w, "icid"u8, e.Icid);
         Num(ref w, "dcid"u8, e.Dcid);
+        Num(ref w, "rcid"u8, e.Rcid);
         Num(ref w, "rid"u8, e.Rid);
         if (e.Rids.HasValue)
         {
@@ -139,6 +140,7 @@ public static class EventJsonWriter
             w.StartObject("source"u8);
             if (inbound) { Str(ref w, "ip"u8, line, e.RemoteIp); Str(ref w, "domain"u8, line, e.RemoteHost); }
             else Str(ref w, "ip"u8, line, e.InterfaceIp);
+            if (e.Country.HasValue) { w.StartObject("geo"u8); Str(ref w, "country_name"u8, line, e.Country); w.EndObject(); }
             w.EndObject();
             w.StartObject("destination"u8);
             if (inbound) Str(ref w, "ip"u8, line, e.InterfaceIp);
@@ -161,6 +163,15 @@ public static class EventJsonWriter
             Str(ref w, "message"u8, line, e.Error);
             w.EndObject();
         }
+        if (e.Url.HasValue) { w.StartObject("url"u8); Str(ref w, "full"u8, line, e.Url); w.EndObject(); }
+        if (e.FileName.HasValue || e.Sha256.HasValue)
+        {
+            w.StartObject("file"u8);
+            Str(ref w, "name"u8, line, e.FileName);
+            if (e.Sha256.HasValue) { w.StartObject("hash"u8); Str(ref w, "sha256"u8, line, e.Sha256); w.EndObject(); }
+            w.EndObject();
+        }
+        if (e.UserName.HasValue) { w.StartObject("user"u8); Str(ref w, "name"u8, line, e.UserName); w.EndObject(); }
 
         if (HasEsaFields(e)) WriteEsa(ref w, line, e);
 
@@ -173,7 +184,8 @@ public static class EventJsonWriter
         e.ListenerType.HasValue || e.InterfaceName.HasValue || e.Verified >= 0 || (e.Name.HasValue && EventFields.NameFieldOf(e.Type) != NameField.None) || e.Engine.HasValue
         || e.Verdict.HasValue || e.Score.HasValue || e.Detail.HasValue || e.Reason.HasValue || e.Quarantine.HasValue
         || e.DwellSeconds >= 0 || e.Percent >= 0 || e.Destination != QuarantineDestination.None || e.Response.HasValue
-        || e.AcceptedMid >= 0 || e.StatusCode.HasValue || e.PendingTillUtcTicks > 0 || e.Type == LineType.TimeOffset;
+        || e.AcceptedMid >= 0 || e.StatusCode.HasValue || e.PendingTillUtcTicks > 0 || e.Type == LineType.TimeOffset
+        || e.Category.HasValue || e.Helo.HasValue || e.Target.HasValue || e.AuthMechanism.HasValue;
 
     /// <summary>Fields without an ECS home, under <c>esa.*</c>.</summary>
     private static void WriteEsa(ref JsonEmitter w, ReadOnlySpan<byte> line, in LogEvent e)
@@ -192,7 +204,11 @@ public static class EventJsonWriter
         }
         Str(ref w, "engine"u8, line, e.Engine);
         Str(ref w, "verdict"u8, line, e.Verdict);
-        Str(ref w, "sbrs"u8, line, e.Score);
+        Str(ref w, EventFields.ScoreFieldOf(e.Type) == ScoreField.Sbrs ? "sbrs"u8 : "score"u8, line, e.Score);
+        Str(ref w, "category"u8, line, e.Category);
+        Str(ref w, "helo"u8, line, e.Helo);
+        Str(ref w, "target"u8, line, e.Target);
+        Str(ref w, "auth_mechanism"u8, line, e.AuthMechanism);
         Str(ref w, EventFields.IsHat(e.Type) ? "hat_match"u8 : "detail"u8, line, e.Detail);
         Str(ref w, "reason"u8, line, e.Reason);
         if (e.Quarantine.HasValue || e.DwellSeconds >= 0 || e.Percent >= 0)

@@ -1,7 +1,7 @@
 namespace Pipeline.MailLogs;
 
 /// <summary>
-/// The kind of a logical mail_logs line (LOGFORMAT.md sections 3 and 4). The snake_case name of each value
+/// The kind of a logical mail_logs line (docs/logformat.md, "Line families"). The snake_case name of each value
 /// (<see cref="LineTypes.ActionName"/>) is the <c>event.action</c> of the event document.
 /// </summary>
 public enum LineType : byte
@@ -26,6 +26,26 @@ public enum LineType : byte
     CaseCacheStatus,
     /// <summary><c>An application fault occurred: ...</c> (an internal component fault).</summary>
     ApplicationFault,
+    /// <summary><c>A System/Warning alert was sent to a@b with subject "..."</c>: alert class, severity, recipient, subject.</summary>
+    AlertSent,
+    /// <summary><c>Error while sending alert: Unable to send System/Warning alert to a@b with subject "..."</c>.</summary>
+    AlertSendFailed,
+    /// <summary><c>Internal SMTP system successfully sent a message to a@b with subject '...'.</c></summary>
+    InternalSmtpSent,
+    /// <summary><c>Internal SMTP giving up on message to a@b with subject '...': Unrecoverable error.</c></summary>
+    InternalSmtpGaveUp,
+    /// <summary><c>Internal SMTP Error: Failed to send message to host ip:port for recipient a: reason</c>.</summary>
+    InternalSmtpError,
+    /// <summary><c>Your "IronPort Anti-Spam" key will expire in under 60 day(s). ...</c>: the feature is the name.</summary>
+    FeatureKeyExpiring,
+    /// <summary><c>URL category definitions have changed. ...</c></summary>
+    UrlCategoriesChanged,
+    /// <summary>A component's service notice: <c>URL_REP_CLIENT: Configuration changed. ...</c>, <c>graymail [CONFIG] ...</c>.</summary>
+    ServiceStatus,
+    /// <summary><c>SenderBase upload: 734 hosts totaling 201887 bytes</c>.</summary>
+    SenderBaseUpload,
+    /// <summary>Mailbox Auto Remediation: <c>Message containing attachment(s) for which verdict update ... was not found in the recipient's (&lt;a&gt;) mailbox.</c></summary>
+    MailboxRemediation,
 
     // Inbound connections.
     /// <summary><c>New SMTP ICID n interface Name (ip) address ip reverse dns host h verified yes</c> (also <c>New CPQ ICID</c>).</summary>
@@ -48,6 +68,24 @@ public enum LineType : byte
     IcidLost,
     /// <summary><c>ICID n close</c>.</summary>
     IcidClose,
+    /// <summary><c>ICID n Delayed HAT REJECT continuing session for recipient logging (ip)</c>.</summary>
+    IcidDelayedReject,
+    /// <summary><c>ICID n TLS was required but remote host did not initiate it</c>.</summary>
+    IcidTlsRequiredFailed,
+    /// <summary><c>ICID n Receiving Failed: Message loop</c> (also <c>Injection Failed:</c>).</summary>
+    IcidReceivingFailed,
+    /// <summary><c>ICID n SBRS None</c> (the SBRS line of older versions).</summary>
+    IcidSbrs,
+    /// <summary><c>ICID n Address: &lt;a&gt; sender rejected, envelope sender domain does not exist</c> (sender verification).</summary>
+    IcidSenderVerification,
+    /// <summary><c>ICID n Invalid sender address: ...</c>, <c>ICID n MID m Invalid recipient address: ...</c>.</summary>
+    IcidInvalidAddress,
+    /// <summary><c>ICID n disconnected address ip, no messages injected within timeout period</c>.</summary>
+    IcidDisconnected,
+    /// <summary><c>ICID n Connection from ip [on interface N (ip)] lost after 139 seconds ...</c>.</summary>
+    IcidConnectionLost,
+    /// <summary><c>SMTP Auth (ICID n) succeeded for user: u using AUTH mechanism: LOGIN with profile: p</c>.</summary>
+    IcidSmtpAuth,
 
     // Message reception.
     /// <summary><c>Start MID m ICID i</c>: the ICID→MID link.</summary>
@@ -68,6 +106,20 @@ public enum LineType : byte
     RecipientPolicyMatch,
     /// <summary><c>MID m queued for delivery</c>.</summary>
     MessageQueued,
+    /// <summary><c>MID m ICID i To: &lt;a&gt; Rejected by RAT</c> (a recipient refused at RCPT TO).</summary>
+    RecipientRejected,
+    /// <summary><c>MID m ICID i invalid bounce, rcpt address &lt;a&gt; rejected by bounce verification.</c> (or <c>tagging</c>).</summary>
+    BounceVerification,
+    /// <summary><c>MID m From: &lt;a&gt; To: &lt;b&gt;, ... 1 total recipients</c>: a message the appliance writes itself (alerts, reports).</summary>
+    SystemMessage,
+    /// <summary><c>MID m IncomingRelay(name): Header Received found, IP ip being used, SBRS 6.8 country C</c>.</summary>
+    IncomingRelay,
+    /// <summary><c>MID m masquerading envelope sender from 'a' to 'b'</c> (or <c>header 'To'</c>).</summary>
+    Masquerading,
+    /// <summary><c>Alias match: MID m RID r recipient a mapped to [...]</c>.</summary>
+    AliasMatch,
+    /// <summary><c>MID m, Message Scanning Problem: reason</c>.</summary>
+    MessageScanningProblem,
 
     // Verdicts.
     /// <summary><c>MID m interim verdict using engine: CASE spam negative</c>.</summary>
@@ -88,17 +140,43 @@ public enum LineType : byte
     AmpVerdict,
     /// <summary><c>MID m Custom Log Entry: ...</c> (message or content filter <c>log()</c> action).</summary>
     CustomLogEntry,
-    /// <summary><c>ISQ: Tagging MID m for quarantine</c> (spam quarantine).</summary>
+    /// <summary><c>ISQ: Tagging MID m for quarantine</c> (spam quarantine; <c>EUQ:</c> before AsyncOS 5.0).</summary>
     SpamQuarantineTag,
+    /// <summary><c>MID m SDR: Consolidated Sender Threat Level: L, Threat Category: C, Suspected Domain(s) : S ... Sender Maturity: M for domain: d</c>.</summary>
+    SdrVerdict,
+    /// <summary><c>MID m SDR: Domains for which SDR is requested: reverse DNS host: h, helo: h, env-from: d, ...</c>.</summary>
+    SdrDomains,
+    /// <summary><c>MID m SDR: Tracker Header : value</c>.</summary>
+    SdrTrackerHeader,
+    /// <summary><c>MID m URL u has reputation 3.0 matched Condition: URL Reputation Rule</c>.</summary>
+    UrlReputation,
+    /// <summary><c>MID m DLP violation. Severity: LOW (Risk Factor: 15). DLP policy match: 'P'.</c></summary>
+    DlpViolation,
+    /// <summary><c>MID m SHA h filename f queued for possible file analysis upload</c>.</summary>
+    FileAnalysisQueued,
+    /// <summary><c>File reputation query initiating. File Name = 'f', MID = m, File Size = n bytes, File Type = t</c>.</summary>
+    AmpFileQuery,
+    /// <summary><c>Response received for file reputation query from Cloud. File Name = 'f', MID = m, Disposition = D, ...</c>.</summary>
+    AmpFileReputation,
+    /// <summary><c>MID m not completely scanned by SDS. Error: ...</c>.</summary>
+    ScanIncomplete,
+    /// <summary><c>MID m: Skip AMP Engine check</c>.</summary>
+    ScanSkipped,
+    /// <summary><c>MID m Virus Threat Level=3</c> (outbreak filter threat level).</summary>
+    OutbreakThreatLevel,
+    /// <summary><c>MID m was dropped by content filter 'f' in the inbound table</c>, <c>MID m was bounced by policy P in the T table</c>.</summary>
+    FilterAction,
+    /// <summary><c>MID m ICID i TLS read 126 bytes (0.0 seconds)</c> (debug level).</summary>
+    TlsTrace,
 
     // MID → MID edges.
     /// <summary><c>MID a rewritten to MID b by X</c> (old form <c>rewritten to b by X</c>): a → b.</summary>
     MidRewritten,
-    /// <summary><c>MID b was generated based on MID a by bcc filter 'X'</c>: a → b (new MID first in the line).</summary>
+    /// <summary><c>MID b was generated based on MID a by bcc filter 'X'</c> (old form <c>MID b generated based on MID a ...</c>): a → b (new MID first).</summary>
     MidGenerated,
     /// <summary><c>MID a was split creating MID b due to ...</c>: a → b.</summary>
     MidSplit,
-    /// <summary><c>MID b was generated for bounce of MID a</c>: a → b.</summary>
+    /// <summary><c>MID b was generated for bounce of MID a</c> (old form <c>MID b generated for bounce of MID a</c>): a → b.</summary>
     MidBounceOf,
     /// <summary><c>EUQ: Reinjected MID a as MID b</c>: a → b.</summary>
     EuqReinjected,
@@ -132,10 +210,18 @@ public enum LineType : byte
     DeliveryDelayed,
     /// <summary><c>Bounced: DCID d MID m ... RID r - 5.4.7 - text</c> (three wordings).</summary>
     DeliveryBounced,
-    /// <summary><c>MID m to RID [0] pending till Wed Jul 20 10:15:41 2005 [Default]</c>.</summary>
+    /// <summary><c>MID m to RID [0] pending till Wed Jul 20 10:15:41 2005 [Default]</c> (also <c>MID m to [0]</c>, <c>Message m to RID [0]</c>).</summary>
     DeliveryPending,
     /// <summary><c>Connection Error: DCID d domain: x IP: ip port: p details: ... interface: ip reason: ...</c>.</summary>
     ConnectionError,
+    /// <summary><c>Double bounce: Message m to 0 - 5.1.1 - reason</c> (or <c>MID m</c>).</summary>
+    DoubleBounce,
+    /// <summary><c>Deleted: MID m to [0]</c> (recipients removed by <c>deleterecipients</c>).</summary>
+    RecipientsDeleted,
+    /// <summary><c>Possible Delivery: DCID: d MID m to [0]</c>.</summary>
+    PossibleDelivery,
+    /// <summary><c>DCID d IP: ip SMTP authentication using the profile p succeeded.</c></summary>
+    DcidSmtpAuth,
 
     // Quarantines (local and centralized).
     /// <summary><c>MID m quarantined to "Policy" (reason)</c>.</summary>
@@ -154,11 +240,44 @@ public enum LineType : byte
     QuarantineFull,
     /// <summary><c>Quarantine: Failed to connect to quarantine</c>.</summary>
     QuarantineConnectFailed,
+    /// <summary><c>MID m quarantine "Outbreak" new reason (VOF rule:...)</c>.</summary>
+    QuarantineReasonChanged,
+    /// <summary><c>EUQ: Quarantined MID m</c>: the spam quarantine holds the message.</summary>
+    SpamQuarantined,
+    /// <summary><c>RPC Delivery start RCID r MID m to local IronPort Spam Quarantine</c>: the hand-off to the spam quarantine.</summary>
+    RpcDeliveryStart,
+    /// <summary><c>RPC Message done RCID r MID m</c>.</summary>
+    RpcMessageDone,
+    /// <summary><c>RPC Message rejected RCID r MID m</c>.</summary>
+    RpcMessageRejected,
+    /// <summary><c>RPC connection to host failed RCID r MID m (reason)</c>.</summary>
+    RpcConnectionFailed,
+
+    // LDAP work queue.
+    /// <summary><c>LDAP: Reroute query Q MID m RID r address a to [('b', 'host')]</c>: recipient a becomes b.</summary>
+    LdapReroute,
+    /// <summary><c>LDAP: unable to process, MID m requeued</c>.</summary>
+    LdapRequeued,
+    /// <summary><c>LDAP: Bounce query Q MID m RID r address a</c> / <c>LDAP: Drop query ...</c>.</summary>
+    LdapRecipientRejected,
+
+    // Known ids, unknown family (kept with their message, counted apart from Unparsed).
+    /// <summary>A line that names a MID in a wording of unknown family; carries every id it names and the text.</summary>
+    MidNote,
+    /// <summary>A line that names an ICID (and no MID or DCID) in a wording of unknown family.</summary>
+    IcidNote,
+    /// <summary>A line that names a DCID (and no MID) in a wording of unknown family.</summary>
+    DcidNote,
+    /// <summary>A line that names only an RCID in a wording of unknown family.</summary>
+    RcidNote,
 }
 
 /// <summary>Names and traits of <see cref="LineType"/> values.</summary>
 public static class LineTypes
 {
+    /// <summary>True for the generic events of lines that name an id in a wording of unknown family.</summary>
+    public static bool IsNote(this LineType type) => type is >= LineType.MidNote and <= LineType.RcidNote;
+
     /// <summary>Number of <see cref="LineType"/> values (they are dense from 0).</summary>
     public static readonly int Count = Enum.GetValues<LineType>().Length;
 

@@ -28,6 +28,10 @@ public enum EnvelopeKind : byte
     Syslog3164,
     /// <summary>RFC 5424 syslog.</summary>
     Syslog5424,
+    /// <summary>A relay's own layout with the year first: <c>2019 Sep 28 16:13:51 host mail [info] tag Info: ...</c>.</summary>
+    Relay,
+    /// <summary>A file-format line whose first characters were cut off: <c>i Sep  8 10:11:12 2023 Info: ...</c>.</summary>
+    Truncated,
 }
 
 /// <summary>Where a CPQ-bound or quarantine-bound delivery goes (from its trailer).</summary>
@@ -39,6 +43,8 @@ public enum QuarantineDestination : byte
     CentralizedPolicy,
     /// <summary><c>(external quarantine)</c>: the off-box spam quarantine.</summary>
     ExternalSpam,
+    /// <summary><c>RPC Delivery start ... to local IronPort Spam Quarantine</c>: the spam quarantine on the appliance itself.</summary>
+    LocalSpam,
 }
 
 /// <summary>
@@ -55,7 +61,10 @@ public struct LogEvent
     public EnvelopeKind Envelope;
     /// <summary>Where a delivery goes, for <see cref="LineType.DeliveryStart"/> and <see cref="LineType.MessageDone"/>.</summary>
     public QuarantineDestination Destination;
-    /// <summary>Why the line is <see cref="LineType.Unparsed"/>: one of <see cref="UnparsedReasons"/>.</summary>
+    /// <summary>
+    /// Why the line is <see cref="LineType.Unparsed"/>, or why a generic note (<see cref="LineTypes.IsNote"/>) is not a
+    /// typed event: one of <see cref="UnparsedReasons"/>.
+    /// </summary>
     public string? UnparsedReason;
 
     /// <summary>Event time in UTC (DateTime ticks), 0 when the line has no readable time.</summary>
@@ -76,6 +85,8 @@ public struct LogEvent
     public long Icid;
     /// <summary>Delivery connection id.</summary>
     public long Dcid;
+    /// <summary>RPC connection id (the hand-off to the spam quarantine: <c>RPC Delivery start RCID r MID m</c>).</summary>
+    public long Rcid;
     /// <summary>A single recipient index (<c>RID 0 To:</c>, Delayed, Bounced).</summary>
     public long Rid;
     /// <summary>A recipient list, the text between the brackets of <c>RID [0, 1, 2]</c>; see <see cref="RidList"/>.</summary>
@@ -153,6 +164,25 @@ public struct LogEvent
     /// <summary>Seconds from the <c>Time offset from UTC:</c> header.</summary>
     public int UtcOffsetSeconds;
 
+    /// <summary>A URL (<c>MID m URL u has reputation ...</c>).</summary>
+    public TextRange Url;
+    /// <summary>A file's SHA-256 (file analysis, AMP).</summary>
+    public TextRange Sha256;
+    /// <summary>A file name (file analysis, AMP).</summary>
+    public TextRange FileName;
+    /// <summary>A user name (SMTP AUTH).</summary>
+    public TextRange UserName;
+    /// <summary>The AUTH mechanism of an SMTP AUTH (<c>LOGIN</c>, <c>PLAIN</c>).</summary>
+    public TextRange AuthMechanism;
+    /// <summary>The sender's country (<c>SBRS 3.4 country United States</c>).</summary>
+    public TextRange Country;
+    /// <summary>A category: an SDR threat category, an alert's class (<c>System</c> of <c>System/Warning</c>).</summary>
+    public TextRange Category;
+    /// <summary>The HELO name (SDR domains line).</summary>
+    public TextRange Helo;
+    /// <summary>What a line maps a value to: an LDAP reroute's new address, an alias's expansion, a masquerade's new address.</summary>
+    public TextRange Target;
+
     /// <summary>An empty event: every id -1, every range empty.</summary>
     public static LogEvent Empty
     {
@@ -168,7 +198,7 @@ public struct LogEvent
     public void Reset()
     {
         this = default;
-        Mid = Icid = Dcid = Rid = ParentMid = ChildMid = AcceptedMid = Size = DwellSeconds = -1;
+        Mid = Icid = Dcid = Rcid = Rid = ParentMid = ChildMid = AcceptedMid = Size = DwellSeconds = -1;
         Percent = Port = -1;
         Verified = -1;
     }
@@ -183,14 +213,19 @@ public struct LogEvent
 /// <summary>Reasons for <see cref="LineType.Unparsed"/>; constants so that no string is built per line.</summary>
 public static class UnparsedReasons
 {
-    /// <summary>The line starts with no recognised envelope (no time, no level).</summary>
-    public const string NoEnvelope = "no recognised prefix (envelope)";
+    /// <summary>
+    /// The line has no envelope the parser can read: a record start (a level marker or a time near the start) in an
+    /// unknown layout, or a line with no start at all (garbage, or a wrapped tail at the start of a stream).
+    /// </summary>
+    public const string NoEnvelope = "unknown envelope";
     /// <summary>The envelope was read but the message text matched no known line type.</summary>
     public const string UnknownLineType = "unknown line type";
     /// <summary>The line type was recognised but a field it must have was malformed or missing.</summary>
     public const string MalformedFields = "recognised line type with malformed or missing fields";
     /// <summary>The envelope's time is not a valid date.</summary>
     public const string BadTimestamp = "invalid timestamp in envelope";
+    /// <summary>The line names a MID, ICID, DCID or RCID but its wording is of no known family (a generic note, not unparsed).</summary>
+    public const string UnknownFamily = "known id, unknown family";
     /// <summary>The physical line was longer than the reader's limit and was cut into pieces.</summary>
     public const string LineTooLong = "line longer than the limit; emitted in pieces";
 }

@@ -1,6 +1,6 @@
 namespace Pipeline.MailLogs;
 
-/// <summary>One logical line: a physical line that starts with a recognised prefix plus any wrapped tails.</summary>
+/// <summary>One logical line: a physical line that starts a record plus any wrapped tails.</summary>
 public readonly ref struct LogicalLine
 {
     /// <summary>The text, tails joined, without line terminators. Valid until the next read.</summary>
@@ -25,9 +25,10 @@ public readonly ref struct LogicalLine
 }
 
 /// <summary>
-/// Reads a mail_logs stream into logical lines. A physical line that does not start with a recognised prefix
-/// continues the previous one (LOGFORMAT.md section 1): it is joined with one space, or as is when it starts with
-/// a blank (an embedded newline). Blank lines are counted and skipped. A physical line longer than the limit is
+/// Reads a mail_logs stream into logical lines (docs/logformat.md, "Folding"). Physical lines end at <c>\n</c>,
+/// <c>\r\n</c> or a lone <c>\r</c>. A physical line with no record start of its own (no envelope, no level marker,
+/// no time near its start) continues the previous one: it is joined with one space, or as is when it starts with a
+/// blank (an embedded newline). Blank lines are counted and skipped. A physical line longer than the limit is
 /// cut into pieces, each returned with <see cref="LogicalLine.Piece"/> set, so that nothing is lost.
 /// Joins are done in place in the read buffer, so unwrapped lines are never copied.
 /// </summary>
@@ -206,25 +207,36 @@ public sealed class LogicalLineReader : IDisposable
         WrappedLines++;
     }
 
-    /// <summary>The next physical line in the buffer (terminator stripped), reading more when needed.</summary>
+    /// <summary>
+    /// The next physical line in the buffer (terminator stripped), reading more when needed. A line ends at
+    /// <c>\n</c>, <c>\r\n</c> or a lone <c>\r</c> (old Mac files), in any mix; a <c>\r</c> that ends the buffered
+    /// bytes waits for the next read to tell a <c>\r\n</c> from a lone <c>\r</c>.
+    /// </summary>
     private bool NextPhysical(out int start, out int length, out int piece)
     {
         while (true)
         {
-            int nl = _scan < _dataEnd ? _buf.AsSpan(_scan, _dataEnd - _scan).IndexOf((byte)'\n') : -1;
             int avail = _dataEnd - _scan;
-            if (nl >= 0 && nl <= _maxLine)
+            int end = avail > 0 ? _buf.AsSpan(_scan, avail).IndexOfAny((byte)'\n', (byte)'\r') : -1;
+            int terminator = 0;
+            if (end >= 0)
+            {
+                if (_buf[_scan + end] == (byte)'\n') terminator = 1;
+                else if (_scan + end + 1 < _dataEnd) terminator = _buf[_scan + end + 1] == (byte)'\n' ? 2 : 1;
+                else if (_eof) terminator = 1;
+                // else: a CR at the end of what is buffered; read on (unless the line is already too long).
+            }
+            if (terminator > 0 && end <= _maxLine)
             {
                 start = _scan;
-                length = nl;
-                if (length > 0 && _buf[start + length - 1] == (byte)'\r') length--;
-                _scan += nl + 1;
+                length = end;
+                _scan += end + terminator;
                 piece = _nextPiece > 0 ? _nextPiece + 1 : 0;
                 _nextPiece = 0;
                 _lineNumber += piece <= 1 ? 1 : 0;
                 return true;
             }
-            if (nl < 0 && avail > _maxLine || nl > _maxLine)
+            if ((end < 0 || terminator == 0) && avail > _maxLine || end > _maxLine)
             {
                 // Over-long physical line: hand out a piece of it; the next piece continues its numbering.
                 start = _scan;
@@ -240,7 +252,6 @@ public sealed class LogicalLineReader : IDisposable
                 if (avail == 0) { start = length = piece = 0; return false; }
                 start = _scan;
                 length = avail;
-                if (_buf[start + length - 1] == (byte)'\r') length--;
                 _scan = _dataEnd;
                 piece = _nextPiece > 0 ? _nextPiece + 1 : 0;
                 _nextPiece = 0;

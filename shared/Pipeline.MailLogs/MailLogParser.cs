@@ -2,8 +2,9 @@ namespace Pipeline.MailLogs;
 
 /// <summary>
 /// Parses one logical mail_logs line into a <see cref="LogEvent"/>. Never throws on input and allocates nothing
-/// for the common line types: anything it cannot classify comes back as <see cref="LineType.Unparsed"/> with a
-/// reason, and the raw line stays with the caller.
+/// for the common line types. A line of unknown family that names an id becomes a generic note
+/// (<see cref="LineTypes.IsNote"/>) that keeps its ids; anything else it cannot classify comes back as
+/// <see cref="LineType.Unparsed"/> with a reason, and the raw line stays with the caller.
 /// </summary>
 public static class MailLogParser
 {
@@ -25,8 +26,13 @@ public static class MailLogParser
         if (e.UtcTicks == 0) return Unparsed(ref e, UnparsedReasons.BadTimestamp);
 
         var c = new Cursor(line, body);
+        c.SkipBlanks(); // "Info:  File reputation query ...": some lines carry more than one blank after the level
         var result = BodyParser.Parse(ref c, context, ref e);
-        if (result == BodyParser.Result.Unknown) return Unparsed(ref e, UnparsedReasons.UnknownLineType);
+        if (result == BodyParser.Result.Unknown)
+        {
+            KeepEnvelopeOnly(ref e);
+            return IdNotes.TryNote(line, body, ref e) ? e.Type : Unparsed(ref e, UnparsedReasons.UnknownLineType);
+        }
         if (result == BodyParser.Result.Malformed) return Unparsed(ref e, UnparsedReasons.MalformedFields);
         return e.Type;
     }
@@ -48,12 +54,17 @@ public static class MailLogParser
 
     private static LineType Unparsed(ref LogEvent e, string reason)
     {
-        // Keep envelope facts (time, host, body) but no half-read fields: they would be misleading.
-        var (envelope, level, utc, local, host, tag, body) = (e.Envelope, e.Level, e.UtcTicks, e.LocalTicks, e.Host, e.Tag, e.Body);
-        e.Reset();
-        (e.Envelope, e.Level, e.UtcTicks, e.LocalTicks, e.Host, e.Tag, e.Body) = (envelope, level, utc, local, host, tag, body);
+        KeepEnvelopeOnly(ref e);
         e.Type = LineType.Unparsed;
         e.UnparsedReason = reason;
         return LineType.Unparsed;
+    }
+
+    /// <summary>Keeps the envelope facts (time, host, body) but no half-read fields: they would be misleading.</summary>
+    private static void KeepEnvelopeOnly(ref LogEvent e)
+    {
+        var (envelope, level, utc, local, host, tag, body) = (e.Envelope, e.Level, e.UtcTicks, e.LocalTicks, e.Host, e.Tag, e.Body);
+        e.Reset();
+        (e.Envelope, e.Level, e.UtcTicks, e.LocalTicks, e.Host, e.Tag, e.Body) = (envelope, level, utc, local, host, tag, body);
     }
 }

@@ -60,10 +60,10 @@ public sealed class MailLogStream : IDisposable
         var e = LogEvent.Empty;
         for (int lines = 0; ahead.Length > 0 && lines < 8; lines++)
         {
-            int nl = ahead.IndexOf((byte)'\n');
+            int nl = ahead.IndexOfAny((byte)'\n', (byte)'\r');
             var line = nl < 0 ? ahead : ahead[..nl];
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-            ahead = nl < 0 ? default : ahead[(nl + 1)..];
+            int next = nl < 0 ? ahead.Length : nl + (ahead[nl] == (byte)'\r' && nl + 1 < ahead.Length && ahead[nl + 1] == (byte)'\n' ? 2 : 1);
+            ahead = ahead[next..];
             if (line.IsEmpty) continue;
             switch (MailLogParser.Parse(line, scratch, ref e))
             {

@@ -92,6 +92,28 @@ public sealed class EventArrowTests : IDisposable
     }
 
     [Fact]
+    public void Published_lines_fill_the_newer_columns_like_their_ndjson_documents()
+    {
+        // The third column of the parser tests' lines.tsv; lines published without a time get a file-format stamp.
+        var lines = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "realworld", "lines.tsv"))
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l.Split('\t')[2])
+            .Select(l => char.IsLetter(l[0]) && l.Split(' ')[0].EndsWith(':') ? "Wed Nov 19 09:16:38 2014 " + l : l)
+            .Select(Encoding.UTF8.GetBytes);
+        var parsed = TestData.ParseLines("esa", lines);
+        _out.WriteEvents(parsed, batchSize: 50);
+        var table = ArrowTable.Read(_out.Events);
+        Documents.AssertRowsMatch(table.Rows, parsed.Select(l => l.Json).ToList(), Columns(table.Schema), "events.arrow");
+        var filled = Columns(table.Schema).Where(c => table.Rows.Any(r => r[c] is not null)).ToHashSet();
+        foreach (var c in new[] { "rcid", "url.full", "file.name", "file.hash.sha256", "user.name", "source.geo.country_name",
+                     "esa.category", "esa.helo", "esa.target", "esa.auth_mechanism", "esa.score", "esa.policy" })
+            Assert.Contains(c, filled);
+        var rpc = table.Rows.First(r => (string?)r["event.action"] == "rpc_delivery_start");
+        Assert.Equal(4051L, rpc["rcid"]); // the first RPC hand-off in the file (spamtowho)
+        Assert.Equal("local_spam_quarantine", rpc["esa.destination"]);
+    }
+
+    [Fact]
     public void Schema_is_typed_and_named_by_the_json_paths()
     {
         var lines = TestData.ParseFile("esa", TestData.CorpusLog).Take(10).ToList();
@@ -101,7 +123,7 @@ public sealed class EventArrowTests : IDisposable
         var ts = Assert.IsType<TimestampType>(schema.GetFieldByName("@timestamp").DataType);
         Assert.Equal((TimeUnit.Microsecond, "UTC"), (ts.Unit, ts.Timezone));
         Assert.IsType<TimestampType>(schema.GetFieldByName("esa.pending_till").DataType);
-        foreach (var id in new[] { "mid", "icid", "dcid", "rid", "edge.parent_mid", "edge.child_mid", "email.size", "esa.accepted_mid", "log.file.line" })
+        foreach (var id in new[] { "mid", "icid", "dcid", "rcid", "rid", "edge.parent_mid", "edge.child_mid", "email.size", "esa.accepted_mid", "log.file.line" })
         {
             Assert.IsType<Int64Type>(schema.GetFieldByName(id).DataType);
             Assert.True(schema.GetFieldByName(id).IsNullable);

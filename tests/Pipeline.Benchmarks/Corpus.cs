@@ -71,6 +71,27 @@ internal static class Corpus
         return m.ToArray();
     }
 
+    /// <summary>
+    /// The lines published by others of the parser tests (tests/Pipeline.MailLogs.Tests/realworld/lines.tsv: every
+    /// family, the relay envelopes), cycled to <see cref="BatchLines"/>; one published without a time gets a
+    /// file-format stamp, as in the tests.
+    /// </summary>
+    public static byte[][] PublishedBatch()
+    {
+        using var s = typeof(Corpus).Assembly.GetManifestResourceStream("realworld/lines.tsv")
+                      ?? throw new FileNotFoundException("published lines not embedded", "realworld/lines.tsv");
+        using var reader = new StreamReader(s, Encoding.UTF8);
+        var lines = new List<byte[]>();
+        while (reader.ReadLine() is { } row)
+        {
+            if (row.Length == 0 || row[0] == '#') continue;
+            var line = row.Split('\t')[2];
+            if (char.IsLetter(line[0]) && line.Split(' ')[0].EndsWith(':')) line = "Wed Nov 19 09:16:38 2014 " + line;
+            lines.Add(Encoding.UTF8.GetBytes(line));
+        }
+        return Cycle(lines, BatchLines);
+    }
+
     /// <summary>Splits a file into logical lines with the product's own reader (wrapped tails joined).</summary>
     public static byte[][] LogicalLines(byte[] file)
     {

@@ -44,3 +44,44 @@ public class CorpusLines
     [Benchmark(OperationsPerInvoke = Corpus.MainLines, Description = "Plain: split + copy")]
     public long PlainSplitCopy() => Plain.SplitAndCopy(_file, _scratch);
 }
+
+/// <summary>
+/// The lines published by others that the parser tests use (<see cref="Corpus.PublishedBatch"/>: 178 lines of AsyncOS
+/// 4-16, every family and the relay envelopes, cycled to 1000), next to the naive baseline (which knows only the
+/// families of the 2014 corpus, so it does less) and the plain lower bound.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(BenchConfig))]
+public class PublishedLines
+{
+    private byte[][] _lines = [];
+    private string[] _strings = [];
+    private byte[] _joined = [];
+    private byte[] _scratch = [];
+    private ParseContext _context = new();
+    private NaiveRegexParser _naive = null!;
+
+    public static double InputBytesPerLine(object? parameter) => Corpus.BytesPerLine(Corpus.PublishedBatch());
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        SanityCheck.Ensure();
+        _lines = Corpus.PublishedBatch();
+        _strings = Corpus.Decode(_lines);
+        _joined = Corpus.Join(_lines);
+        _scratch = new byte[64 * 1024];
+        _context = new ParseContext(referenceTimeUtc: new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc));
+        _naive = new NaiveRegexParser();
+        if (PlainSplitCopy() != Corpus.BatchLines || Parser() == 0) throw new InvalidOperationException("empty workload");
+    }
+
+    [Benchmark(OperationsPerInvoke = Corpus.BatchLines, Description = "MailLogParser.Parse")]
+    public long Parser() => Workload.Parse(_lines, _context);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Corpus.BatchLines, Description = "NaiveRegexParser (baseline)")]
+    public long NaiveRegex() => Workload.Naive(_strings, _naive);
+
+    [Benchmark(OperationsPerInvoke = Corpus.BatchLines, Description = "Plain: split + copy")]
+    public long PlainSplitCopy() => Plain.SplitAndCopy(_joined, _scratch);
+}

@@ -4,7 +4,7 @@ using Pipeline.MailLogs;
 namespace Pipeline.Benchmarks;
 
 /// <summary>
-/// The three envelopes of LOGFORMAT.md section 1 on the same 1000 corpus messages: the file format as logged,
+/// The three main envelopes of docs/logformat.md ("Envelopes") on the same 1000 corpus messages: the file format as logged,
 /// RFC 3164 syslog with host and tag (and no year, as the appliance pushes it: the year is inferred per line), and
 /// RFC 5424 (ISO time with offset, host, app, nil procid/msgid/structured data).
 /// </summary>

@@ -6,8 +6,8 @@ namespace Pipeline.Benchmarks;
 /// <summary>
 /// BASELINE ONLY — NOT PRODUCT CODE. A deliberately conventional mail_logs parser, written the way grok / regex
 /// log shippers do it (Logstash grok, Vector <c>parse_regex</c>, Fluent Bit regex parsers): the line is a string;
-/// an envelope regex (three variants of LOGFORMAT.md section 1, tried in order) splits off time, host, tag and
-/// level; then one compiled <see cref="Regex"/> per line type (LOGFORMAT.md sections 3 and 4, in the order the
+/// an envelope regex (the three main envelopes of docs/logformat.md, tried in order) splits off time, host, tag and
+/// level; then one compiled <see cref="Regex"/> per line type (the families of docs/logformat.md present when it was written, in the order the
 /// document lists them) is tried in turn on the message; the first that matches wins and its named groups are
 /// copied into a fresh <see cref="Dictionary{TKey,TValue}"/>; finally the time is parsed like a date filter would.
 /// <para>
@@ -41,7 +41,7 @@ public sealed class NaiveRegexParser
         public string[] Groups { get; }
     }
 
-    /// <summary>Envelopes (LOGFORMAT.md section 1), tried in order.</summary>
+    /// <summary>Envelopes (docs/logformat.md, "Envelopes"), tried in order.</summary>
     public IReadOnlyList<Pattern> Envelopes { get; } =
     [
         // Wed Nov 19 09:16:38 2014 Info: ...
@@ -52,7 +52,7 @@ public sealed class NaiveRegexParser
         new("rfc3164", @"^(?:<(?<pri>\d{1,3})>)?(?<timestamp>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2}(?: \d{4})?)(?: (?<host>[^\s:]+))?(?: (?<tag>[^\s:]+):)? +" + Level + @": ?(?<message>.*)$"),
     ];
 
-    /// <summary>Line types (LOGFORMAT.md sections 1, 3 and 4), tried in order on the message text.</summary>
+    /// <summary>Line types (docs/logformat.md, "Line families"), tried in order on the message text.</summary>
     public IReadOnlyList<Pattern> LineTypes { get; } =
     [
         // Section 1: file headers.

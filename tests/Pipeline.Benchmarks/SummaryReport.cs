@@ -28,6 +28,7 @@ internal static class SummaryReport
         {
             var name = Path.GetFileName(file)["Pipeline.Benchmarks.".Length..^"-report.csv".Length];
             var rows = ReadCsv(file);
+            if (rows.Count == 0 || !rows[0].ContainsKey("B/line")) continue; // not a parser report (the correlation benchmarks)
             string param = name switch { "Envelopes" => "Envelope", "PerLineType" => "Type", _ => "" };
             foreach (var row in rows)
             {
@@ -61,6 +62,7 @@ internal static class SummaryReport
         "CorpusLines" => "all 1000 corpus lines",
         "CommonTypes" => "common types (1000)",
         "Stream50MB" => "corpus ×560 stream",
+        "PublishedLines" => "published lines, all families (1000)",
         _ => benchmark,
     };
 

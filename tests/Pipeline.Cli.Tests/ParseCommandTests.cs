@@ -17,6 +17,7 @@ public class ParseCommandTests
         Assert.Equal(1000 + 8 + 18, lines.Length);
         Assert.True(err.Contains("1,029 physical lines -> 1,026 logical lines (3 wrapped tails joined"), err);
         Assert.Contains("unparsed: 0", err);
+        Assert.Contains("notes (known id, unknown family; kept with their message): 0", err);
         Assert.Contains("67  message_finished", err); // 66 in the mail text file, 1 in the syslog examples
 
         var docs = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -71,6 +72,44 @@ public class ParseCommandTests
         Assert.Equal("unparsed", docs[0].GetProperty("event").GetProperty("action").GetString());
         Assert.Equal("unknown line type", docs[0].GetProperty("event").GetProperty("reason").GetString());
         Assert.Contains("garbage", docs[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void Summary_counts_unparsed_lines_and_notes_each_with_their_reasons()
+    {
+        var dir = CliRunner.TempDir();
+        var input = Path.Combine(dir, "mixed.log");
+        File.WriteAllText(input, string.Join("\n",
+            "Wed Nov 19 09:16:38 2014 Info: MID 198579961 Could not convert character set: 136",
+            "Wed Nov 19 09:16:39 2014 Info: MID 198579962 Could not convert character set: 204",
+            "Wed Nov 19 09:16:39 2014 Info: SMTP server connection killed ICID: 629531",
+            "Wed Nov 19 09:16:40 2014 Info: RPC connection RCID 4051 killed",
+            "Wed Nov 19 09:16:40 2014 Info: DNS Temporary Failure structure.com MX - ServFail",
+            "esa01 Warning: a record start in no known layout",
+            "Wed Nov 19 09:16:41 2014 Info: Start MID abc ICID 5",
+            "Wed Nov 19 09:16:42 2014 Info: EUQ: Tagging MID 2317877 for quarantine",
+            "") );
+        var outFile = Path.Combine(dir, "events.ndjson");
+        var (exit, _, err) = CliRunner.Run("parse", "-o", outFile, input);
+        Assert.Equal(0, exit);
+        Assert.Contains("unparsed: 3", err);
+        Assert.Contains("1  unknown line type", err);
+        Assert.Contains("1  unknown envelope", err);
+        Assert.Contains("1  recognised line type with malformed or missing fields", err);
+        Assert.Contains("notes (known id, unknown family; kept with their message): 4", err);
+        Assert.Contains("2  mid_note: MID # Could not convert character set: ...", err);
+        Assert.Contains("1  icid_note: SMTP server connection killed ICID: # ...", err);
+        Assert.Contains("1  rcid_note: RPC connection RCID # killed ...", err);
+        Assert.Contains("1  spam_quarantine_tag", err);
+
+        var docs = File.ReadAllLines(outFile).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(8, docs.Count);
+        var note = docs[0];
+        Assert.Equal("mid_note", note.GetProperty("event").GetProperty("action").GetString());
+        Assert.Equal("known id, unknown family", note.GetProperty("event").GetProperty("reason").GetString());
+        Assert.Equal(198579961, note.GetProperty("mid").GetInt64());
+        Assert.Equal("MID 198579961 Could not convert character set: 136", note.GetProperty("esa").GetProperty("detail").GetString());
+        Assert.Equal(4051, docs[3].GetProperty("rcid").GetInt64());
     }
 
     [Fact]

@@ -153,23 +153,49 @@ public class EnvelopeTests
     [Theory]
     [InlineData("the.cpq.host")]
     [InlineData("Policy Quarantine")]
+    [InlineData("policy quarantine)")]
     [InlineData("rror interface: 10.10.192.50 reason: network error")]
-    [InlineData("<999999>Mar 17 18:24:37 x: Info: DCID 1 close")]
     [InlineData("")]
-    public void Lines_without_a_recognised_prefix_are_unparsed(string line)
+    public void Lines_without_a_record_start_are_unparsed_and_fold(string line)
     {
         var p = new Parsed(line);
         Assert.Equal(LineType.Unparsed, p.Type);
         Assert.Equal(UnparsedReasons.NoEnvelope, p.Event.UnparsedReason);
+        Assert.Equal("unknown envelope", p.Event.UnparsedReason);
         Assert.False(MailLogParser.IsLineStart(Encoding.UTF8.GetBytes(line)));
     }
 
-    [Fact]
-    public void File_format_without_a_year_starts_a_line_but_is_unparsed()
+    [Theory]
+    [InlineData("<999999>Mar 17 18:24:37 x: Info: DCID 1 close")] // a priority no syslog writes
+    [InlineData("mail_logs: Info: MID 5 queued for delivery")]   // the time was cut off
+    [InlineData("Info: DCID 5 close")]
+    [InlineData("esa01 Warning: something")]
+    [InlineData("17.03.2026 18:24:37 Info: DCID 1 close")]        // a layout nobody documents
+    public void Lines_with_a_level_marker_but_no_readable_envelope_are_records_with_unknown_envelope(string line)
     {
-        var p = new Parsed("Wed Nov 19 09:16:38 Info: no year in the file format");
+        var p = new Parsed(line);
+        Assert.Equal(LineType.Unparsed, p.Type);
         Assert.Equal(UnparsedReasons.NoEnvelope, p.Event.UnparsedReason);
-        Assert.True(MailLogParser.IsLineStart(p.Bytes)); // clearly a new line, not a wrapped tail
+        Assert.True(MailLogParser.IsLineStart(Encoding.UTF8.GetBytes(line)));
+    }
+
+    [Theory]
+    [InlineData("Mar 17 18:24:37 some relay text")]
+    [InlineData("xx 2026-03-10T09:00:00Z something")]
+    [InlineData("[Tue Mar 10 12:00:00 2026] a bracketed stamp")]
+    public void A_time_near_the_start_makes_a_record(string line) => Assert.True(MailLogParser.IsLineStart(Encoding.UTF8.GetBytes(line)));
+
+    [Fact]
+    public void File_format_without_a_year_reads_as_syslog_with_an_inferred_year()
+    {
+        // IronPort's own log tool reads syslog-written files as "Thu Feb  1 08:32:59 c60 smail: Info: ICID ...".
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2007, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("Thu Feb  1 08:32:59 c60 smail: Info: ICID 5 close", ctx)
+            .AssertFields("action=icid_close;icid=5;host=c60;tag=smail;time=2007-02-01T08:32:59Z;envelope=Syslog3164");
+        var p = new Parsed("Wed Nov 19 09:16:38 Info: no year in the file format");
+        Assert.Equal(UnparsedReasons.UnknownLineType, p.Event.UnparsedReason);
+        Assert.True(p.Event.UtcTicks > 0);
+        Assert.True(MailLogParser.IsLineStart(p.Bytes));
     }
 
     [Fact]
@@ -180,5 +206,47 @@ public class EnvelopeTests
         Assert.Equal(UnparsedReasons.UnknownLineType, p.Event.UnparsedReason);
         Assert.Equal("something unexpected", p.Field("body"));
         Assert.True(MailLogParser.IsLineStart(p.Bytes));
+    }
+
+    [Fact]
+    public void A_space_after_the_priority()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2026, 12, 10, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("<111> Dec  1 12:00:00 esa01 ESA: Info: MID 5 queued for delivery", ctx)
+            .AssertFields("action=message_queued;mid=5;host=esa01;tag=ESA;time=2026-12-01T12:00:00Z;envelope=Syslog3164;level=Info");
+    }
+
+    [Fact]
+    public void The_appliance_line_nested_in_syslog_takes_the_inner_time()
+    {
+        var ctx = new ParseContext(referenceTimeUtc: new DateTime(2026, 12, 10, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("<111>Dec  1 12:00:00 esa01 mail_logs: Mon Aug 10 10:00:24 2020 Info: MID 192034 queued for delivery", ctx)
+            .AssertFields("action=message_queued;mid=192034;host=esa01;tag=mail_logs;time=2020-08-10T10:00:24Z;level=Info");
+        // The appliance's file offset still applies to its own time.
+        var withOffset = new ParseContext(utcOffsetSeconds: 7200, referenceTimeUtc: new DateTime(2026, 12, 10, 0, 0, 0, DateTimeKind.Utc));
+        new Parsed("<111>Dec  1 12:00:00 esa01 mail_logs: Mon Aug 10 10:00:24 2020 Info: DCID 3 close", withOffset)
+            .AssertFields("action=dcid_close;time=2020-08-10T08:00:24Z");
+        // A relay's syslog around the appliance's syslog: the inner host and tag name the appliance.
+        new Parsed("<111>Dec  1 12:00:00 relay01 mail_logs: Aug  2 23:59:52 10.0.1.1 MAIL_SecurityAudit: Info: DCID 4 close", ctx)
+            .AssertFields("action=dcid_close;host=10.0.1.1;tag=MAIL_SecurityAudit;time=2026-08-02T23:59:52Z");
+    }
+
+    [Fact]
+    public void A_relay_layout_with_the_year_first()
+    {
+        new Parsed("2019 Sep 28 16:13:51 mailgw01 mail [info] splunk_maillogs:nopid Info: MID 6509657 quarantined to \"Policy\" (DLP violation)")
+            .AssertFields("action=quarantined;mid=6509657;quarantine=Policy;reason=DLP violation;host=mailgw01;tag=splunk_maillogs:nopid;"
+                          + "time=2019-09-28T16:13:51Z;envelope=Relay;level=Info");
+    }
+
+    [Fact]
+    public void A_line_whose_first_characters_were_cut_off()
+    {
+        new Parsed("i Sep  8 10:11:12 2023 Info: MID 4 ICID 4 From: <a@b.example>")
+            .AssertFields("action=message_from;mid=4;icid=4;from=a@b.example;time=2023-09-08T10:11:12Z;envelope=Truncated;level=Info");
+        new Parsed("ri Sep  8 10:11:12 2023 Info: DCID 4 close").AssertFields("action=dcid_close;envelope=Truncated");
+        // Not a cut weekday: digits, or too long a stub.
+        Assert.Equal(UnparsedReasons.NoEnvelope, new Parsed("9 Sep  8 10:11:12 2023 Info: DCID 4 close").Event.UnparsedReason);
+        Assert.Equal(UnparsedReasons.NoEnvelope, new Parsed("Frid Sep  8 10:11:12 2023 Info: DCID 4 close").Event.UnparsedReason);
     }
 }

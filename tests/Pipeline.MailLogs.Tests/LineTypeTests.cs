@@ -2,7 +2,9 @@ namespace Pipeline.MailLogs.Tests;
 
 /// <summary>
 /// Every line type with real field values: corpus lines [OBS], vendor documentation [DOC], the CPQ wordings of
-/// LOGFORMAT.md section 4 [3P]/[GUESS]/[seed]. Each row: message text, expected event.action, expected fields.
+/// docs/logformat.md ("The CPQ round trip") [3P]/[GUESS]/[seed], AsyncOS format strings quoted by IronPort's own
+/// log tool [FMT] (realworld/README.md, <c>spamtowho-template</c>). Each row: message text, expected event.action,
+/// expected fields. The lines published by others, with their envelopes, are in <see cref="RealWorldLineTests"/>.
 /// </summary>
 public class LineTypeTests
 {
@@ -141,7 +143,7 @@ public class LineTypeTests
         { "Connection Error: DCID 70 domain: the.cpq.host IP: 10.0.9.5 port: 7025 details: [Errno 111] Connection refused interface: 10.0.1.10 reason: network error",
             "connection_error", "dcid=70;domain=the.cpq.host;remote_ip=10.0.9.5;port=7025;error=[Errno 111] Connection refused;iface_ip=10.0.1.10" },
 
-        // Quarantines [DOC] and the CPQ wordings of LOGFORMAT.md section 4 [3P].
+        // Quarantines [DOC] and the CPQ wordings of docs/logformat.md [3P].
         { "MID 482 quarantined to \"Policy\" (message filter:policy_violation)", "quarantined", "mid=482;quarantine=Policy;reason=message filter:policy_violation" },
         { "MID 5001 quarantined to \"Outbreak\" (Outbreak rule:Phish)", "quarantined", "quarantine=Outbreak;reason=Outbreak rule:Phish" },
         { "MID 1001 enqueued for transfer to centralized quarantine \"Policy\" (content filter:quarantine_policy)", "cpq_enqueued",
@@ -153,6 +155,15 @@ public class LineTypeTests
         { "unable to quarantine MID 9 - quarantine system unavailable", "quarantine_unavailable", "mid=9;reason=quarantine system unavailable" },
         { "Quarantine \"Policy\" is 90% full", "quarantine_full", "quarantine=Policy;percent=90" },
         { "Quarantine: Failed to connect to quarantine", "quarantine_connect_failed", "error=Failed to connect to quarantine" },
+
+        // The spam quarantine's RPC hand-off in AsyncOS' own format strings [FMT].
+        { "RPC Message rejected RCID 4051 MID 14077", "rpc_message_rejected", "rcid=4051;mid=14077" },
+        { "RPC connection to 10.1.1.8 failed RCID 4052 MID 14078 (Connection refused)", "rpc_connection_failed",
+            "rcid=4052;mid=14078;domain=10.1.1.8;error=Connection refused" },
+        { "RPC connection RCID 4051 killed", "rcid_note", "rcid=4051;mid=-;detail=RPC connection RCID 4051 killed;unparsed_reason=known id, unknown family" },
+        { "SMTP Auth (ICID 7) failed for user: bob using AUTH mechanism: PLAIN with profile: in_auth", "icid_smtp_auth",
+            "icid=7;verdict=failed;user=bob;mechanism=PLAIN;name=in_auth" },
+        { "SMTP Auth (ICID 7) could not reach forwarding server smtp.corp.example", "icid_note", "icid=7" },
     };
 
     [Theory]
@@ -170,24 +181,42 @@ public class LineTypeTests
     [Fact]
     public void Every_line_type_has_a_test_row()
     {
-        var covered = Lines.Select(row => (string)row[1]).ToHashSet();
+        var covered = Lines.Select(row => (string)row[1]).Concat(RealWorldLineTests.Rows.Select(r => r.Action)).ToHashSet();
         var missing = Enum.GetValues<LineType>().Where(t => t != LineType.Unparsed && !covered.Contains(t.ActionName())).ToList();
         Assert.True(missing.Count == 0, "line types without a test row: " + string.Join(", ", missing));
     }
 
     [Theory]
-    [InlineData("MID 24611417 frobnicated by gnomes")]
     [InlineData("Something the parser has never seen")]
-    [InlineData("ICID 5 did a new thing")]
-    [InlineData("DCID 5 was weird")]
     [InlineData("New FOO thing")]
-    public void Unknown_wording_is_unparsed_with_a_reason(string text)
+    [InlineData("RID 4 is not a message")]
+    [InlineData("AMID 5 is not an id")]
+    public void Unknown_wording_without_an_id_is_unparsed_with_a_reason(string text)
     {
         var p = new Parsed(Prefix + text);
         Assert.Equal(LineType.Unparsed, p.Type);
         Assert.Equal(UnparsedReasons.UnknownLineType, p.Event.UnparsedReason);
         Assert.Equal(text, p.Field("body"));
         Assert.Equal("2014-11-19T09:16:38Z", p.Field("time"));
+    }
+
+    [Theory]
+    [InlineData("MID 24611417 frobnicated by gnomes", "mid_note", "mid=24611417;icid=-;dcid=-")]
+    [InlineData("DCID 5 was weird", "dcid_note", "dcid=5;mid=-")]
+    [InlineData("ICID 5 did a new thing", "icid_note", "icid=5")]
+    [InlineData("Something about (ICID 9) and MID: 12 and DCID = 3 RID 2", "mid_note", "mid=12;icid=9;dcid=3;rid=2")]
+    [InlineData("MID 5 to MID 6 in a new way", "mid_note", "mid=5")] // the first MID named is the event's
+    [InlineData("ICID 5 then MID 77x", "icid_note", "icid=5;mid=-")] // "77x" is not an id
+    [InlineData("File not uploaded. MID = 0 DCID 4", "dcid_note", "dcid=4;mid=-")] // MID 0 names no message
+    public void Unknown_wording_that_names_an_id_is_a_note_with_every_id(string text, string action, string fields)
+    {
+        var p = new Parsed(Prefix + text);
+        Assert.Equal(action, p.Field("action"));
+        Assert.True(p.Type.IsNote());
+        Assert.Equal(UnparsedReasons.UnknownFamily, p.Event.UnparsedReason);
+        Assert.Equal(text, p.Field("detail"));
+        Assert.Equal("2014-11-19T09:16:38Z", p.Field("time"));
+        p.AssertFields(fields);
     }
 
     [Theory]

@@ -214,4 +214,73 @@ public class LogicalLineReaderTests
         Assert.Equal([t, t, t, t.AddSeconds(1)], times);
         Assert.Equal(0, stream.Context.UtcOffsetSeconds);
     }
+
+    [Fact]
+    public void A_line_with_its_own_level_marker_after_a_wrapped_line_is_a_record_of_its_own()
+    {
+        var input = A + "Delivery start DCID 1 MID 2 to RID [0] to Centralized\nPolicy Quarantine\n"
+                    + "mail_logs: Info: MID 3 queued for delivery\n"     // a level marker near the start: a record
+                    + "i Sep  8 10:11:12 2023 Info: MID 4 ICID 4 From: <a@b.example>\n" // a cut-off start: a record
+                    + "<111> Dec  1 12:00:00 esa01 ESA: Info: MID 5 queued for delivery\n"
+                    + "2019 Sep 28 16:13:51 mailgw01 mail [info] splunk_maillogs:nopid Info: MID 6 queued for delivery\n"
+                    + "tail of the relay line\n";
+        Assert.Equal(
+        [
+            A + "Delivery start DCID 1 MID 2 to RID [0] to Centralized Policy Quarantine",
+            "mail_logs: Info: MID 3 queued for delivery",
+            "i Sep  8 10:11:12 2023 Info: MID 4 ICID 4 From: <a@b.example>",
+            "<111> Dec  1 12:00:00 esa01 ESA: Info: MID 5 queued for delivery",
+            "2019 Sep 28 16:13:51 mailgw01 mail [info] splunk_maillogs:nopid Info: MID 6 queued for delivery tail of the relay line",
+        ], Texts(input));
+    }
+
+    [Fact]
+    public void A_marker_bearing_line_that_no_envelope_reads_is_unparsed_with_unknown_envelope_never_glued()
+    {
+        var text = A + "DCID 1 TLS success protocol TLSv1 cipher RC4-SHA\nthe.cpq.host\nesa01 Warning: something odd\n";
+        using var stream = new MailLogStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), new ParseContext());
+        var e = LogEvent.Empty;
+        var got = new List<(LineType, string?, string)>();
+        while (stream.TryRead(out var line, ref e)) got.Add((e.Type, e.UnparsedReason, Encoding.UTF8.GetString(line.Text)));
+        Assert.Equal(
+        [
+            (LineType.DcidTlsSuccess, null, A + "DCID 1 TLS success protocol TLSv1 cipher RC4-SHA the.cpq.host"),
+            (LineType.Unparsed, "unknown envelope", "esa01 Warning: something odd"),
+        ], got);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(65536)]
+    public void Old_mac_and_mixed_line_endings_are_read_as_lines(int chunk)
+    {
+        // CR only, then a mix of CR, LF and CR LF; a CR LF split across reads is one ending, not a blank line.
+        var crOnly = A + "1\r" + A + "2\rwrapped\r\r" + A + "3\r";
+        Assert.Equal([A + "1", A + "2 wrapped", A + "3"], Texts(crOnly, chunk));
+        var mixed = A + "1\r\n" + A + "2\r" + A + "3\n" + A + "4\r\nwrapped\r" + A + "5";
+        Assert.Equal([A + "1", A + "2", A + "3", A + "4 wrapped", A + "5"], Texts(mixed, chunk));
+
+        using var reader = new LogicalLineReader(new TrickleStream(Encoding.UTF8.GetBytes(crOnly), chunk));
+        var lines = new List<(long, long)>();
+        while (reader.TryRead(out var l)) lines.Add((l.LineNumber, l.Offset));
+        Assert.Equal([(1L, 0L), (2L, (long)(A.Length + 2)), (5L, (long)(2 * A.Length + 4 + "wrapped\r\r".Length))], lines);
+        Assert.Equal(5, reader.PhysicalLines); // 1, 2, wrapped, the blank line, 3
+        Assert.Equal(1, reader.BlankLines);
+        Assert.Equal(Encoding.UTF8.GetByteCount(crOnly), reader.BytesRead);
+    }
+
+    [Fact]
+    public void A_file_with_cr_endings_still_takes_its_offset_from_its_header_block()
+    {
+        var text = "Wed Nov 19 09:16:46 2014 Info: Begin Logfile\r" +
+                   "Wed Nov 19 09:16:46 2014 Info: Time offset from UTC: -21600 seconds\r" +
+                   "Wed Nov 19 09:16:47 2014 Info: DCID 1 close\r";
+        using var stream = new MailLogStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), new ParseContext());
+        var e = LogEvent.Empty;
+        var times = new List<DateTime?>();
+        while (stream.TryRead(out _, ref e)) times.Add(e.Timestamp);
+        var utc = new DateTime(2014, 11, 19, 15, 16, 46, DateTimeKind.Utc);
+        Assert.Equal([utc, utc, utc.AddSeconds(1)], times);
+    }
 }

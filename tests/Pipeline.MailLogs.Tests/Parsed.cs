@@ -38,6 +38,7 @@ internal sealed class Parsed
             "mid" => N(e.Mid),
             "icid" => N(e.Icid),
             "dcid" => N(e.Dcid),
+            "rcid" => N(e.Rcid),
             "rid" => N(e.Rid),
             "rids" => e.Rids.HasValue ? string.Join(",", Rids()) : null,
             "parent" => N(e.ParentMid),
@@ -77,6 +78,15 @@ internal sealed class Parsed
             "utc_offset" => e.Type == LineType.TimeOffset ? e.UtcOffsetSeconds.ToString(CultureInfo.InvariantCulture) : null,
             "destination" => e.Destination == QuarantineDestination.None ? null : e.Destination.ToString(),
             "unparsed_reason" => e.UnparsedReason,
+            "url" => S(e.Url),
+            "sha256" => S(e.Sha256),
+            "file" => S(e.FileName),
+            "user" => S(e.UserName),
+            "mechanism" => S(e.AuthMechanism),
+            "country" => S(e.Country),
+            "category" => S(e.Category),
+            "helo" => S(e.Helo),
+            "target" => S(e.Target),
             _ => throw new ArgumentException($"unknown field {name}"),
         };
     }
@@ -89,9 +99,12 @@ internal sealed class Parsed
     }
 
     /// <summary>Asserts <c>name=value;name=value</c> expectations (value <c>-</c> means absent).</summary>
-    public void AssertFields(string expectations)
+    public void AssertFields(string expectations) => AssertFields(expectations.Split(';', StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Asserts <c>name=value</c> expectations, one per item (values may hold ';').</summary>
+    public void AssertFields(IEnumerable<string> expectations)
     {
-        foreach (var pair in expectations.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in expectations)
         {
             int eq = pair.IndexOf('=');
             string name = pair[..eq], expected = pair[(eq + 1)..];

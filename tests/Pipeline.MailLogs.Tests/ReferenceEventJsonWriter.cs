@@ -6,7 +6,7 @@ using Pipeline.MailLogs;
 namespace Pipeline.MailLogs.Tests;
 
 /// <summary>
-/// Writes a <see cref="LogEvent"/> as one JSON document (the event document of DESIGN.md): <c>@timestamp</c>,
+/// Writes a <see cref="LogEvent"/> as one JSON document (the event document of docs/schemas.md): <c>@timestamp</c>,
 /// <c>observer.hostname</c>, <c>event.action</c>, the ids, the extracted fields under ECS names where ECS has one,
 /// and <c>message</c> (the raw logical line). Values are copied from the line's bytes; invalid UTF-8 becomes U+FFFD.
 /// </summary>
@@ -81,6 +81,7 @@ internal static class ReferenceEventJsonWriter
         Num(w, "mid"u8, e.Mid);
         Num(w, "icid"u8, e.Icid);
         Num(w, "dcid"u8, e.Dcid);
+        Num(w, "rcid"u8, e.Rcid);
         Num(w, "rid"u8, e.Rid);
         if (e.Rids.HasValue)
         {
@@ -116,13 +117,20 @@ internal static class ReferenceEventJsonWriter
             w.WriteEndObject();
         }
 
-        bool inbound = e.Icid >= 0 && e.Dcid < 0;
-        if (e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue)
+        // IncomingRelay and SDR lines name the sender's side (the relay, the sender's host): a source too.
+        bool inbound = (e.Icid >= 0 && e.Dcid < 0) || e.Type is LineType.IncomingRelay or LineType.SdrVerdict or LineType.SdrDomains;
+        if (e.RemoteIp.HasValue || e.RemoteHost.HasValue || e.InterfaceIp.HasValue || e.Port >= 0 || e.Domain.HasValue || e.Country.HasValue)
         {
             // ECS direction: for inbound connections the peer is the source; for deliveries it is the destination.
             w.WriteStartObject("source"u8);
             if (inbound) { Str(w, "ip"u8, line, e.RemoteIp); Str(w, "domain"u8, line, e.RemoteHost); }
             else Str(w, "ip"u8, line, e.InterfaceIp);
+            if (e.Country.HasValue)
+            {
+                w.WriteStartObject("geo"u8);
+                Str(w, "country_name"u8, line, e.Country);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
             w.WriteStartObject("destination"u8);
             if (inbound) Str(w, "ip"u8, line, e.InterfaceIp);
@@ -145,6 +153,30 @@ internal static class ReferenceEventJsonWriter
             Str(w, "message"u8, line, e.Error);
             w.WriteEndObject();
         }
+        if (e.Url.HasValue)
+        {
+            w.WriteStartObject("url"u8);
+            Str(w, "full"u8, line, e.Url);
+            w.WriteEndObject();
+        }
+        if (e.FileName.HasValue || e.Sha256.HasValue)
+        {
+            w.WriteStartObject("file"u8);
+            Str(w, "name"u8, line, e.FileName);
+            if (e.Sha256.HasValue)
+            {
+                w.WriteStartObject("hash"u8);
+                Str(w, "sha256"u8, line, e.Sha256);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        if (e.UserName.HasValue)
+        {
+            w.WriteStartObject("user"u8);
+            Str(w, "name"u8, line, e.UserName);
+            w.WriteEndObject();
+        }
 
         if (HasEsaFields(e)) WriteEsa(w, line, e);
 
@@ -156,7 +188,8 @@ internal static class ReferenceEventJsonWriter
         e.ListenerType.HasValue || e.InterfaceName.HasValue || e.Verified >= 0 || (e.Name.HasValue && e.Type != LineType.MessageAttachment) || e.Engine.HasValue
         || e.Verdict.HasValue || e.Score.HasValue || e.Detail.HasValue || e.Reason.HasValue || e.Quarantine.HasValue
         || e.DwellSeconds >= 0 || e.Percent >= 0 || e.Destination != QuarantineDestination.None || e.Response.HasValue
-        || e.AcceptedMid >= 0 || e.StatusCode.HasValue || e.PendingTillUtcTicks > 0 || e.Type == LineType.TimeOffset;
+        || e.AcceptedMid >= 0 || e.StatusCode.HasValue || e.PendingTillUtcTicks > 0 || e.Type == LineType.TimeOffset
+        || e.Category.HasValue || e.Helo.HasValue || e.Target.HasValue || e.AuthMechanism.HasValue;
 
     /// <summary>Fields without an ECS home, under <c>esa.*</c>.</summary>
     private static void WriteEsa(Utf8JsonWriter w, ReadOnlySpan<byte> line, in LogEvent e)
@@ -168,14 +201,19 @@ internal static class ReferenceEventJsonWriter
         switch (e.Type)
         {
             case LineType.MessageAttachment: break;
-            case LineType.RecipientPolicyMatch: Str(w, "policy"u8, line, e.Name); break;
+            case LineType.RecipientPolicyMatch or LineType.DlpViolation: Str(w, "policy"u8, line, e.Name); break;
             case LineType.DeliveryPending: Str(w, "destination_profile"u8, line, e.Name); break;
             case >= LineType.IcidAccept and <= LineType.IcidContinue: Str(w, "sender_group"u8, line, e.Name); break;
             default: Str(w, "name"u8, line, e.Name); break;
         }
         Str(w, "engine"u8, line, e.Engine);
         Str(w, "verdict"u8, line, e.Verdict);
-        Str(w, "sbrs"u8, line, e.Score);
+        bool sbrs = e.Type is (>= LineType.IcidAccept and <= LineType.IcidContinue) or LineType.IcidSbrs or LineType.IncomingRelay;
+        Str(w, sbrs ? "sbrs"u8 : "score"u8, line, e.Score);
+        Str(w, "category"u8, line, e.Category);
+        Str(w, "helo"u8, line, e.Helo);
+        Str(w, "target"u8, line, e.Target);
+        Str(w, "auth_mechanism"u8, line, e.AuthMechanism);
         Str(w, e.Type is >= LineType.IcidAccept and <= LineType.IcidContinue ? "hat_match"u8 : "detail"u8, line, e.Detail);
         Str(w, "reason"u8, line, e.Reason);
         if (e.Quarantine.HasValue || e.DwellSeconds >= 0 || e.Percent >= 0)
@@ -187,8 +225,12 @@ internal static class ReferenceEventJsonWriter
             w.WriteEndObject();
         }
         if (e.Destination != QuarantineDestination.None)
-            w.WriteString("destination"u8, e.Destination == QuarantineDestination.CentralizedPolicy
-                ? "centralized_policy_quarantine" : "external_quarantine");
+            w.WriteString("destination"u8, e.Destination switch
+            {
+                QuarantineDestination.CentralizedPolicy => "centralized_policy_quarantine",
+                QuarantineDestination.ExternalSpam => "external_quarantine",
+                _ => "local_spam_quarantine",
+            });
         Str(w, "response"u8, line, e.Response);
         Num(w, "accepted_mid"u8, e.AcceptedMid);
         Str(w, "status_code"u8, line, e.StatusCode);

@@ -38,8 +38,10 @@ public static class ParseCommand
         };
         var command = new Command("parse", """
             Parse ESA/SMA mail_logs into one JSON event per logical line (NDJSON).
-            Wrapped lines are joined; every line gets a specific event.action, or 'unparsed' with a reason.
-            A summary (lines, events per event.action, unparsed count) goes to standard error.
+            Wrapped lines are joined; every line gets a specific event.action; a line of unknown wording that names a
+            MID, ICID, DCID or RCID becomes a note (mid_note, icid_note, ...) that keeps its ids; any other is 'unparsed'
+            with a reason. A summary (lines, unparsed per reason, notes per wording, events per event.action) goes to
+            standard error.
             """)
         {
             inputs, appliance, offset, reference, outFile,

@@ -31,8 +31,39 @@ public sealed class ParseSummary
     /// <summary>Unparsed events per reason.</summary>
     public Dictionary<string, long> UnparsedReasons { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Generic notes (known id, unknown family) per type and wording: the words of the text, numbers as <c>#</c>.</summary>
+    public Dictionary<(LineType Type, string Wording), long> NoteWordings { get; } = new();
+
+    /// <summary>How many wordings of notes the summary lists.</summary>
+    public const int NoteWordingsShown = 20;
+
     /// <summary>Unparsed events.</summary>
     public long Unparsed => PerType[(int)LineType.Unparsed];
+
+    /// <summary>Generic notes: lines that name an id in a wording of unknown family (kept with their message).</summary>
+    public long Notes => Enum.GetValues<LineType>().Where(t => t.IsNote()).Sum(t => PerType[(int)t]);
+
+    /// <summary>Counts one event; a note's wording is recorded (notes are rare: the string is built only for them).</summary>
+    public void Count(ReadOnlySpan<byte> line, in LogEvent e)
+    {
+        PerType[(int)e.Type]++;
+        if (e.Type.IsNote())
+        {
+            var key = (e.Type, Wording(e.Detail.Of(line)));
+            NoteWordings[key] = NoteWordings.GetValueOrDefault(key) + 1;
+        }
+        else if (e.UnparsedReason is { } reason)
+            UnparsedReasons[reason] = UnparsedReasons.GetValueOrDefault(reason) + 1;
+    }
+
+    /// <summary>The first words of a text with every number as <c>#</c>: lines of one wording share it.</summary>
+    internal static string Wording(ReadOnlySpan<byte> text)
+    {
+        var words = System.Text.Encoding.UTF8.GetString(text.Length > 200 ? text[..200] : text)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(7)
+            .Select(w => w.Any(char.IsDigit) && w.All(ch => char.IsDigit(ch) || ch is '.' or ',' or ':' or '[' or ']' or '(' or ')') ? "#" : w);
+        return string.Join(' ', words);
+    }
 
     /// <summary>Writes the human summary.</summary>
     public void WriteTo(TextWriter w)
@@ -42,6 +73,10 @@ public sealed class ParseSummary
         w.WriteLine($"unparsed: {Unparsed:N0}");
         foreach (var (reason, n) in UnparsedReasons.OrderByDescending(kv => kv.Value))
             w.WriteLine($"  {n,10:N0}  {reason}");
+        w.WriteLine($"notes (known id, unknown family; kept with their message): {Notes:N0}");
+        foreach (var ((type, wording), n) in NoteWordings.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key.Wording, StringComparer.Ordinal).Take(NoteWordingsShown))
+            w.WriteLine($"  {n,10:N0}  {type.ActionName()}: {wording} ...");
+        if (NoteWordings.Count > NoteWordingsShown) w.WriteLine($"  ({NoteWordings.Count - NoteWordingsShown:N0} more wordings)");
         w.WriteLine("events per event.action:");
         foreach (var (type, n) in PerType.Select((n, i) => ((LineType)i, n)).Where(t => t.n > 0).OrderByDescending(t => t.n).ThenBy(t => t.Item1))
             w.WriteLine($"  {n,10:N0}  {type.ActionName()}");
@@ -68,9 +103,7 @@ public static class ParseJob
             {
                 EventJsonWriter.Write(writer.Buffer, line.Text, e, namer.OriginOf(e, line.Text), line.LineNumber, line.Offset, default);
                 writer.EndDocument();
-                summary.PerType[(int)e.Type]++;
-                if (e.UnparsedReason is { } reason)
-                    summary.UnparsedReasons[reason] = summary.UnparsedReasons.GetValueOrDefault(reason) + 1;
+                summary.Count(line.Text, e);
             }
             summary.Files++;
             summary.PhysicalLines += stream.Reader.PhysicalLines;
