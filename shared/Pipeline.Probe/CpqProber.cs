@@ -88,7 +88,8 @@ public sealed class CpqProber
 
         bool offered = client.Capabilities.HasFlag(SmtpCapabilities.StartTLS);
         probe.StartTlsOffered = offered;
-        if (client.IsSecure)
+        bool encrypted = client.IsSecure; // read before QUIT: a disconnected client is no longer secure
+        if (encrypted)
         {
             probe.TlsProtocol = ProtocolName(client.SslProtocol);
             probe.CipherSuite = client.SslCipherSuite?.ToString();
@@ -100,7 +101,7 @@ public sealed class CpqProber
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancel.IsCancellationRequested) { }
 
-        if (!client.IsSecure && _options.RequireTls)
+        if (!encrypted && _options.RequireTls)
             return probe.Fail(ProbeStage.Ehlo, ProbeOutcome.StartTlsNotOffered,
                 $"{target.Endpoint} answers with a 220 banner but does not offer STARTTLS, so the CPQ's TLS cannot start", null);
         return probe.Finish(ProbeOutcome.Ok, ProbeStage.Done, null, null);
