@@ -23,7 +23,8 @@ public sealed class SecretScrubber
     {
         if (secret is { Length: >= 4 } && !_secrets.Contains(secret)) _secrets.Add(secret);
         // A URL secret also appears escaped or by its path in exception texts.
-        if (secret is not null && Uri.TryCreate(secret, UriKind.Absolute, out var uri) && uri.PathAndQuery.Length > 4) Add(uri.PathAndQuery);
+        if (secret is not null && Uri.TryCreate(secret, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.PathAndQuery.Length > 4)
+            Add(uri.PathAndQuery);
     }
 
     /// <summary>The text with every secret replaced by <c>***</c>.</summary>

@@ -1,6 +1,6 @@
 namespace Pipeline.Notifier;
 
-/// <summary>What a run did.</summary>
+/// <summary>What one run (one call of the runner) did.</summary>
 public sealed record NotifyRunSummary
 {
     /// <summary>Alert versions read.</summary>
@@ -54,6 +54,7 @@ public sealed class NotifierRunner
     /// <summary>Reads what is new, delivers, and keeps delivering what becomes due within <paramref name="wait"/> (retries); the rest waits in the checkpoint.</summary>
     public async Task<NotifyRunSummary> RunOnceAsync(TimeSpan wait, CancellationToken cancel = default)
     {
+        ResetCounts();
         var deadline = _clock.GetUtcNow().UtcDateTime + wait;
         try
         {
@@ -72,6 +73,7 @@ public sealed class NotifierRunner
     /// <summary>Reads new alert versions every <paramref name="poll"/> and delivers as they become due, until cancelled.</summary>
     public async Task<NotifyRunSummary> FollowAsync(TimeSpan poll, CancellationToken cancel)
     {
+        ResetCounts();
         try
         {
             while (!cancel.IsCancellationRequested)
@@ -146,6 +148,12 @@ public sealed class NotifierRunner
             }
             _store.Save(Core.State);
         }
+    }
+
+    private void ResetCounts()
+    {
+        _read = _notifications = _sent = _failed = _givenUp = 0;
+        _problems.Clear();
     }
 
     private NotifyRunSummary Summary() => new()

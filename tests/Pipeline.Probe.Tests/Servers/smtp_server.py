@@ -26,8 +26,8 @@ class Sink:
                 "mail_from": envelope.mail_from,
                 "rcpt_tos": envelope.rcpt_tos,
                 "data": envelope.content.decode("utf-8", "replace"),
-                "auth_login": session.login_data.login.decode() if isinstance(getattr(session, "login_data", None), LoginPassword) else None,
-                "tls": session.ssl is not None,
+                "auth_login": session.auth_data.login.decode() if isinstance(getattr(session, "auth_data", None), LoginPassword) else None,
+                "tls": server.transport.get_extra_info("ssl_object") is not None,
             }
             path = os.path.join(self.maildir, "msg-%06d-%d.json" % (self.count, os.getpid()))
             with open(path + ".tmp", "w") as f:
@@ -65,7 +65,7 @@ def main():
 
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == a.auth_user and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)  # handled=False: aiosmtpd answers 535 itself
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=tls is not None and not a.implicit_tls)
 
