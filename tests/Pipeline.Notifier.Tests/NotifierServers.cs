@@ -5,6 +5,9 @@ namespace Pipeline.Notifier.Tests;
 /// <summary>aiosmtpd with STARTTLS and AUTH (self-signed certificate by openssl), and aiosmtpd with implicit TLS, for all notifier tests.</summary>
 public sealed class NotifierServers : IAsyncLifetime
 {
+    /// <summary>One set of servers for every test class.</summary>
+    public const string Collection = "notifier servers";
+
     public string Dir { get; } = Net.TempDir("notify");
     public const string User = "pipeline";
     public const string Password = "Pa55-w0rd-never-logged";
@@ -48,3 +51,6 @@ public sealed class NotifierServers : IAsyncLifetime
         To = to.Length > 0 ? [.. to] : ["mail-ops@example.net"], Timeout = TimeSpan.FromSeconds(20),
     };
 }
+
+[CollectionDefinition(NotifierServers.Collection)]
+public sealed class NotifierServersCollection : ICollectionFixture<NotifierServers>;

@@ -6,7 +6,8 @@ using Pipeline.TestServers;
 
 namespace Pipeline.Notifier.Tests;
 
-public sealed class NotifierTests(NotifierServers servers) : IClassFixture<NotifierServers>
+[Collection(NotifierServers.Collection)]
+public sealed class NotifierTests(NotifierServers servers)
 {
     private static readonly DateTimeOffset Noon = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Probe.Tests;
 
-public sealed class CpqProberTests(ProbeServers servers) : IClassFixture<ProbeServers>
+[Collection(ProbeServers.Collection)]
+public sealed class CpqProberTests(ProbeServers servers)
 {
     private static readonly ProbeOptions Options = new() { Timeout = TimeSpan.FromSeconds(20) };
 

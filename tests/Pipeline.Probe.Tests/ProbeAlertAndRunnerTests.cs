@@ -6,7 +6,8 @@ using Pipeline.TestServers;
 
 namespace Pipeline.Probe.Tests;
 
-public sealed class ProbeAlertAndRunnerTests(ProbeServers servers) : IClassFixture<ProbeServers>
+[Collection(ProbeServers.Collection)]
+public sealed class ProbeAlertAndRunnerTests(ProbeServers servers)
 {
     private static readonly ProbeOptions Options = new() { Timeout = TimeSpan.FromSeconds(20) };
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,9 @@ namespace Pipeline.Probe.Tests;
 /// <summary>The real servers every probe test talks to, started once (in parallel) and killed at the end.</summary>
 public sealed class ProbeServers : IAsyncLifetime
 {
+    /// <summary>One set of servers for every test class (each class would otherwise start its own).</summary>
+    public const string Collection = "probe servers";
+
     public string Dir { get; } = Net.TempDir("probe");
     internal ServerProcess StartTls = null!;        // aiosmtpd with STARTTLS, self-signed certificate valid 30 days
     internal ServerProcess ExpiringTls = null!;     // aiosmtpd with STARTTLS, certificate valid 5 days
@@ -67,3 +70,6 @@ public sealed class ProbeServers : IAsyncLifetime
 
     public static ProbeTarget Local(int port, string? appliance = null, ProbeTls tls = ProbeTls.StartTls) => new("127.0.0.1", port, appliance, tls);
 }
+
+[CollectionDefinition(ProbeServers.Collection)]
+public sealed class ProbeServersCollection : ICollectionFixture<ProbeServers>;
