@@ -60,6 +60,16 @@ public sealed class NotifierCore
         return result;
     }
 
+    /// <summary>Forgets resolved alerts not seen for <see cref="NotifierOptions.ForgetResolvedAfter"/> (nothing of theirs may still wait).</summary>
+    public int Forget()
+    {
+        var cutoff = Now - _options.ForgetResolvedAfter;
+        var old = State.Alerts.Where(kv => kv.Value.Resolved && kv.Value.LastSeen < cutoff && !State.Pending.Any(d => d.Notification.Alert.Id == kv.Key))
+            .Select(kv => kv.Key).ToList();
+        foreach (var id in old) State.Alerts.Remove(id);
+        return old.Count;
+    }
+
     /// <summary>The escalation level: how many steps of messages or age the alert has crossed (the larger).</summary>
     public int Level(AlertDocument a)
     {

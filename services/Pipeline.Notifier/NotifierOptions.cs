@@ -24,6 +24,8 @@ public sealed class NotifierOptions
     public string? KibanaUrl { get; set; }
     /// <summary>The link's path and query after <see cref="KibanaUrl"/>; <c>{alert_id}</c>, <c>{appliance}</c>, <c>{from}</c>, <c>{to}</c> are replaced (URL-escaped).</summary>
     public string KibanaPath { get; set; } = "/app/discover#/?_g=(time:(from:'{from}',to:'{to}'))&_a=(query:(language:kuery,query:'alert.id:\"{alert_id}\"'))";
+    /// <summary>A resolved alert's progress is forgotten this long after its last version was seen (keeps the checkpoint bounded; a file re-read after that would tell its resolution again).</summary>
+    public TimeSpan ForgetResolvedAfter { get; set; } = TimeSpan.FromDays(30);
     /// <summary>How many sent-notification records the checkpoint keeps (the oldest are dropped; alert progress still prevents resending).</summary>
     public int SentRecords { get; set; } = 10_000;
 }

@@ -26,7 +26,6 @@ public sealed record NotifyRunSummary
 /// </summary>
 public sealed class NotifierRunner
 {
-    private readonly NotifierOptions _options;
     private readonly IAlertSource _source;
     private readonly Dictionary<string, INotificationChannel> _channels;
     private readonly INotifierStore _store;
@@ -39,7 +38,6 @@ public sealed class NotifierRunner
     public NotifierRunner(NotifierOptions options, IAlertSource source, IReadOnlyList<INotificationChannel> channels, INotifierStore store,
         TimeProvider? clock = null, Action<string>? log = null)
     {
-        _options = options;
         _source = source;
         _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _store = store;
@@ -114,6 +112,7 @@ public sealed class NotifierRunner
             }
         }
         Core.State.Position = batch.Position;
+        Core.Forget();
         // The decisions are saved before anything is sent: a crash from here on resumes with them.
         _store.Save(Core.State);
     }

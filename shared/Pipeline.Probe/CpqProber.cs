@@ -138,12 +138,10 @@ public sealed class CpqProber
             return probe.Fail(sentStartTls ? ProbeStage.Tls : ProbeStage.Ehlo, ProbeOutcome.Timeout,
                 $"{target.Endpoint} stopped answering during {(sentStartTls ? "STARTTLS" : "EHLO")} (no reply within {Seconds(_options.Timeout)})", detail);
         }
-        if (!sentEhlo && ex is SmtpCommandException or SmtpProtocolException)
+        if (!sentEhlo && ex is SmtpCommandException or SmtpProtocolException or IOException or SocketException)
             return probe.Fail(ProbeStage.Banner, ProbeOutcome.No220,
                 first is null ? $"{target.Endpoint} closed the connection without a banner"
                     : $"{target.Endpoint} answers \"{Shorten(first)}\" instead of a 220 banner", detail);
-        if (!sentEhlo && (ex is IOException or SocketException || ex is SmtpProtocolException))
-            return probe.Fail(ProbeStage.Banner, ProbeOutcome.No220, $"{target.Endpoint} closed the connection without a banner", detail);
         if (ex is SmtpCommandException command && !sentStartTls)
             return probe.Fail(ProbeStage.Ehlo, ProbeOutcome.EhloRejected,
                 $"{target.Endpoint} rejects EHLO ({(int)command.StatusCode} {Shorten(command.Message)})", detail);
@@ -253,6 +251,7 @@ public sealed class CpqProber
             var lines = Transcript.Lines;
             var server = lines.Where(l => l.FromServer).ToList();
             string? banner = server.Count > 0 ? server[0].Text : Transcript.PendingServerText is { Length: > 0 } p ? p.TrimEnd() : null;
+            var extensions = EhloExtensions(lines);
             return new ProbeResult
             {
                 Target = Target,
@@ -263,8 +262,8 @@ public sealed class CpqProber
                 Detail = detail,
                 RemoteAddress = _remote,
                 Banner = banner,
-                Extensions = EhloExtensions(lines),
-                StartTlsOffered = StartTlsOffered || EhloExtensions(lines).Contains("STARTTLS", StringComparer.OrdinalIgnoreCase),
+                Extensions = extensions,
+                StartTlsOffered = StartTlsOffered || extensions.Contains("STARTTLS", StringComparer.OrdinalIgnoreCase),
                 TlsProtocol = TlsProtocol,
                 CipherSuite = CipherSuite,
                 Certificate = Certificate,

@@ -18,7 +18,7 @@ public static class ProbeHints
             ProbeOutcome.Refused =>
                 $"Nothing listens on {t.Endpoint}: the cpq_listener on {name} is probably suspended (`suspendlisteners`, system status offline: run `resume` on {name}), " +
                 $"or the CPQ port was changed from {t.Port}. From an ESA, {telnet} must show a 220 banner.",
-            ProbeOutcome.Timeout when r.Stage == ProbeStage.Connect || r.Stage == ProbeStage.Banner && r.Banner is null && r.Timings.ConnectMs is null =>
+            ProbeOutcome.Timeout when r.Stage == ProbeStage.Connect =>
                 $"Connections to {t.Endpoint} get no answer: a firewall between the ESAs and {name} probably drops port {t.Port}, or {t.Host} is down. From an ESA, {telnet} must show a 220 banner.",
             ProbeOutcome.Timeout when r.Stage == ProbeStage.Banner =>
                 $"{name} accepts connections on port {t.Port} but never sends its banner: the listener hangs. Check {name}'s mail_logs for application faults; " +

@@ -49,6 +49,20 @@ public sealed class CoreTests
         Assert.Empty(core.Observe(Alerts.Stuck(messages: 999))); // an older open version after the resolution changes nothing
     }
 
+    [Fact]
+    public void Resolved_alerts_are_forgotten_after_a_while_and_open_ones_are_kept()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+        var core = new NotifierCore(new NotifierOptions { ForgetResolvedAfter = TimeSpan.FromDays(30) }, [], clock);
+        core.Observe(Alerts.Stuck(resolved: Alerts.Opened.AddHours(1)));
+        core.Observe(Alerts.Stuck(appliance: "esa02"));
+        clock.Advance(TimeSpan.FromDays(29));
+        Assert.Equal(0, core.Forget());
+        clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, core.Forget());
+        Assert.Equal([Alerts.Stuck(appliance: "esa02").Id], core.State.Alerts.Keys);
+    }
+
     [Theory]
     [InlineData("22:00", "07:00", "2026-03-10T23:30:00Z", "2026-03-11T07:00:00Z")]
     [InlineData("22:00", "07:00", "2026-03-11T03:00:00Z", "2026-03-11T07:00:00Z")]

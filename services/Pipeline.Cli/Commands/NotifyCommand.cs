@@ -82,9 +82,11 @@ public static class NotifyCommand
                 if (parse.GetValue(smtp) is { } server)
                 {
                     var target = ProbeTarget.Parse(server);
+                    if (!server.TrimEnd().EndsWith($":{target.Port}", StringComparison.Ordinal) || target.Tls != ProbeTls.StartTls || target.Appliance is not null)
+                        throw new FormatException($"--smtp takes HOST:PORT, not '{server}'");
                     options.Email ??= new EmailChannelOptions();
                     options.Email.Host = target.Host;
-                    options.Email.Port = server.Contains(':') ? target.Port : 587;
+                    options.Email.Port = target.Port;
                 }
                 if (options.Email is { } email)
                 {
