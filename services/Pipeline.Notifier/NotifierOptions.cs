@@ -130,8 +130,8 @@ public sealed class ApplianceGroupOptions
 {
     /// <summary>The group's name (shown in notifications).</summary>
     public string Name { get; set; } = "default";
-    /// <summary>Appliance name patterns (<c>*</c> and <c>?</c>), e.g. <c>esa-eu-*</c>.</summary>
-    public List<string> Appliances { get; set; } = ["*"];
+    /// <summary>Appliance name patterns (<c>*</c> and <c>?</c>), e.g. <c>esa-eu-*</c>; empty matches every appliance (no default item: the binder would add to it).</summary>
+    public List<string> Appliances { get; set; } = [];
     /// <summary>Channel names to notify; empty means every channel.</summary>
     public List<string> Channels { get; set; } = [];
     /// <summary>Email recipients for this group instead of the email channel's.</summary>
@@ -140,7 +140,7 @@ public sealed class ApplianceGroupOptions
     public QuietHoursOptions? QuietHours { get; set; }
 
     /// <summary>Whether an appliance belongs to the group.</summary>
-    public bool Matches(string appliance) => Appliances.Any(p => Glob(p, appliance));
+    public bool Matches(string appliance) => Appliances.Count == 0 || Appliances.Any(p => Glob(p, appliance));
 
     private static bool Glob(string pattern, string text)
     {

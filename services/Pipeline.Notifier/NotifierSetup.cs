@@ -20,9 +20,13 @@ public static class NotifierSetup
         }
         builder.AddEnvironmentVariables(EnvironmentPrefix);
         var options = new NotifierOptions();
+        var config = builder.Build();
+        // The binder adds configured list items to a list's default items; a configured list replaces the default.
+        if (config.GetSection("Escalation:Messages").Exists()) options.Escalation.Messages = [];
+        if (config.GetSection("Escalation:Age").Exists()) options.Escalation.Age = [];
         try
         {
-            builder.Build().Bind(options);
+            config.Bind(options);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {

@@ -93,4 +93,33 @@ public sealed class CoreTests
     [InlineData("sma0?", "sma010", false)]
     public void Groups_match_appliance_patterns(string pattern, string appliance, bool matches) =>
         Assert.Equal(matches, new ApplianceGroupOptions { Appliances = [pattern] }.Matches(appliance));
+
+    [Fact]
+    public void The_readme_configuration_binds_as_documented()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) dir = dir.Parent;
+        string readme = File.ReadAllText(Path.Combine(dir!.FullName, "README.md"));
+        int start = readme.IndexOf("```json\n{\n  \"Email\"", StringComparison.Ordinal) + "```json\n".Length;
+        string json = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        string file = Path.Combine(Path.GetTempPath(), $"notify-{Guid.NewGuid():n}.json");
+        File.WriteAllText(file, json);
+        try
+        {
+            var o = NotifierSetup.Load(file);
+            Assert.Equal(("smtp.example.net", 587, SmtpSecurity.StartTls, "/run/secrets/smtp-password"), (o.Email!.Host, o.Email.Port, o.Email.Security, o.Email.Password.File));
+            Assert.Equal((WebhookFormat.Slack, "SLACK_WEBHOOK_URL"), (o.Webhooks[0].Format, o.Webhooks[0].UrlSecret.Env));
+            Assert.Equal("Europe/Berlin", o.Groups[0].QuietHours!.TimeZone);
+            Assert.Equal(["us-mail-ops@example.net"], o.Groups[1].EmailTo);
+            Assert.Equal(["esa-eu-*", "sma-eu*"], o.Groups[0].Appliances); // configured lists replace defaults, never add to them
+            Assert.False(o.Groups[0].Matches("esa-us-1"));
+            Assert.Equal(new NotifierOptions().Escalation.Age, o.Escalation.Age); // the README shows the defaults
+            Assert.Equal(new NotifierOptions().Escalation.Messages, o.Escalation.Messages);
+            Assert.Equal((new RateLimitOptions().Notifications, new RateLimitOptions().Window), (o.RateLimit.Notifications, o.RateLimit.Window));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -83,6 +83,7 @@ public sealed class NotifyCommandTests(NotifierServers servers)
             Environment.SetEnvironmentVariable(env, null);
         }
         await servers.StartTlsBox.WaitFor(before + 1);
+        Assert.Equal([5, 50], NotifierSetup.Load(config).Escalation.Messages);
         Assert.Contains(servers.StartTlsBox.Messages(), m => m.Message.Headers["X-Pipeline-Alert-Id"] == Alerts.Stuck(appliance: "esa-config").Id && m.Tls && m.AuthLogin == NotifierServers.User);
     }
 

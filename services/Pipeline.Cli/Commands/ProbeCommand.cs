@@ -21,26 +21,26 @@ public static class ProbeCommand
         var d = ProbeOptions.Defaults;
         var targets = new Option<string[]>("--target", "-t")
         {
-            Description = "A listener: [NAME=]HOST[:PORT] (port default 7025; IPv6 as [addr]:port; tls://HOST:PORT for implicit TLS). Repeatable.",
+            Description = $"A listener: [NAME=]HOST[:PORT] (port default {ProbeTarget.DefaultCpqPort}; IPv6 as [addr]:port; tls://HOST:PORT for implicit TLS). Repeatable.",
             HelpName = "HOST:PORT",
             Required = true,
             Arity = ArgumentArity.OneOrMore,
         };
         var timeout = new Option<TimeSpan>("--timeout")
         {
-            Description = $"Longest wait per target, from connect to the end of the TLS handshake (default {d.Timeout:c}).",
+            Description = "Longest wait per target, from connect to the end of the TLS handshake.",
             DefaultValueFactory = _ => d.Timeout,
             HelpName = "HH:MM:SS",
         };
         var warn = new Option<TimeSpan>("--cert-warning")
         {
-            Description = $"Warn when a certificate expires within this time (default {d.CertificateWarning.TotalDays:0} days).",
+            Description = "Warn when a certificate expires within this time (days.hours:minutes:seconds).",
             DefaultValueFactory = _ => d.CertificateWarning,
             HelpName = "D.HH:MM:SS",
         };
         var concurrency = new Option<int>("--concurrency")
         {
-            Description = $"Targets probed at the same time (default {d.Concurrency}).",
+            Description = "Targets probed at the same time.",
             DefaultValueFactory = _ => d.Concurrency,
             HelpName = "N",
         };
