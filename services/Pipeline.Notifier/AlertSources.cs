@@ -33,8 +33,17 @@ public sealed class NdjsonAlertSource(string path) : IAlertSource
     {
         if (!File.Exists(Path)) return new AlertBatch([], position, []);
         byte[] bytes;
-        // Shared read: the writer may be appending or replacing the file meanwhile.
-        await using (var f = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        FileStream f;
+        try
+        {
+            // Shared read: the writer may be appending or replacing the file meanwhile.
+            f = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return new AlertBatch([], position, []); // replaced between the check and the open: read it next time
+        }
+        await using (f)
         {
             bytes = new byte[f.Length];
             int read = 0;

@@ -66,7 +66,7 @@ public sealed class ProbeCommandTests(ProbeServers servers)
     [Fact]
     public async Task Repeated_runs_with_out_open_and_resolve_the_alert_in_alerts_ndjson()
     {
-        string dir = Net.TempDir("probe-out");
+        string dir = Directory.CreateDirectory(Path.Combine(servers.Dir, "probe-out")).FullName;
         int port = Net.FreePort();
         Assert.Equal(1, Run("probe", "--target", $"sma09=127.0.0.1:{port}", "--out", dir).Exit);
         Assert.Equal(1, Run("probe", "--target", $"sma09=127.0.0.1:{port}", "--out", dir).Exit);
