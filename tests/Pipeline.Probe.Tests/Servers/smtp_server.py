@@ -80,6 +80,16 @@ def main():
     server = loop.run_until_complete(loop.create_server(factory, a.host, a.port, ssl=tls if a.implicit_tls else None))
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, loop.stop)
+    parent = os.getppid()
+
+    def watch_parent():
+        # A test host that crashed cannot kill its servers: they end with it.
+        if os.getppid() != parent:
+            loop.stop()
+        else:
+            loop.call_later(0.5, watch_parent)
+
+    loop.call_later(0.5, watch_parent)
     print("READY %d" % a.port, flush=True)
     try:
         loop.run_forever()
