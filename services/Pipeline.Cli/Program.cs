@@ -21,6 +21,8 @@ public static class Program
             ParseCommand.Create(),
             GenerateCommand.Create(),
             BenchCommand.Create(),
+            ProbeCommand.Create(),
+            NotifyCommand.Create(),
         };
         return root;
     }
